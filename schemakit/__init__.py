@@ -1,0 +1,87 @@
+"""schemakit: the contract of a multimodal data API, as compiled validators, filters and resolvers.
+
+The public surface is the names in ``__all__``. Pillars are imported lazily so
+that ``import schemakit`` stays cheap (a CLI run that only validates never
+loads the filter grammar, and hypothesis is needed only by ``strategies``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from schemakit._issues import FilterError, Issue, MappingError, SchemaDefinitionError, SchemakitError
+
+__version__ = "0.1.0"
+
+_LAZY: dict[str, str] = {
+    # pillar 1: bucket schemas and object validation
+    "compile_schema": "schemakit.schema",
+    "CompiledSchema": "schemakit.schema",
+    "ValidationResult": "schemakit.schema",
+    "BatchResult": "schemakit.schema",
+    "BucketSchema": "schemakit.schema",
+    "BucketSchemaField": "schemakit.schema",
+    "BucketCreateRequest": "schemakit.schema",
+    "CreateObjectRequest": "schemakit.schema",
+    "CreateBlobRequest": "schemakit.schema",
+    "CreateObjectsBatchRequest": "schemakit.schema",
+    "UniqueKeyConfig": "schemakit.schema",
+    # pillar 2: filters
+    "parse_filter": "schemakit.filters",
+    "Filter": "schemakit.filters",
+    "check_filter": "schemakit.filters",
+    "query": "schemakit.filters",
+    # pillar 3: collection resolver
+    "resolve_collection": "schemakit.mappings",
+    "resolve_pipeline": "schemakit.mappings",
+    "CollectionResolution": "schemakit.mappings",
+    "PipelineResolution": "schemakit.mappings",
+    "ExtractorRegistry": "schemakit.mappings",
+}
+
+__all__ = [
+    "FilterError",
+    "Issue",
+    "MappingError",
+    "SchemaDefinitionError",
+    "SchemakitError",
+    "__version__",
+    *_LAZY,
+]
+
+if TYPE_CHECKING:
+    from schemakit.filters import Filter, check_filter, parse_filter, query
+    from schemakit.mappings import (
+        CollectionResolution,
+        ExtractorRegistry,
+        PipelineResolution,
+        resolve_collection,
+        resolve_pipeline,
+    )
+    from schemakit.schema import (
+        BatchResult,
+        BucketCreateRequest,
+        BucketSchema,
+        BucketSchemaField,
+        CompiledSchema,
+        CreateBlobRequest,
+        CreateObjectRequest,
+        CreateObjectsBatchRequest,
+        UniqueKeyConfig,
+        ValidationResult,
+        compile_schema,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'schemakit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,486 @@
+"""Reading a ``bucket_schema`` into a checked, normalized field tree.
+
+Every pillar starts here: the object validator compiles the tree, the filter
+checker and the collection resolver look paths up in it, the strategies
+generate from it. Reading never raises; it returns the tree (or None when the
+structure is unusable) together with every definition issue found.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from schemakit._dates import parse_date, parse_datetime
+from schemakit._issues import Issue, Path, SchemaDefinitionError, describe, did_you_mean_hint
+
+METADATA_TYPES = ("string", "number", "integer", "float", "boolean", "object", "array", "date", "datetime")
+FILE_TYPES = ("text", "image", "audio", "video", "pdf", "excel")
+ALL_TYPES = METADATA_TYPES + FILE_TYPES
+SCALAR_TYPES = frozenset({"string", "integer", "float", "number", "boolean", "date", "datetime"})
+
+# Keys of CreateObjectRequest itself (plus ids the server assigns): a schema field may not shadow them.
+REQUEST_KEYS = ("key_prefix", "blobs", "skip_duplicates", "canonicalize_source", "force_remirror")
+RESERVED_FIELD_NAMES = frozenset({*REQUEST_KEYS, "object_id", "bucket_id"})
+
+MAX_DEPTH = 32
+MAX_FIELD_NAME_LENGTH = 255
+
+# Names users reach for that are not types, mapped to the type they most likely mean.
+_TYPE_SYNONYMS = {
+    "json": "object",
+    "dict": "object",
+    "map": "object",
+    "list": "array",
+    "str": "string",
+    "int": "integer",
+    "bool": "boolean",
+    "double": "float",
+    "decimal": "number",
+    "timestamp": "datetime",
+    "time": "datetime",
+    "document": "pdf",
+    "xlsx": "excel",
+    "spreadsheet": "excel",
+    "csv": "excel",
+    "photo": "image",
+    "picture": "image",
+    "movie": "video",
+    "sound": "audio",
+}
+
+_MISSING: Any = type("MissingType", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda self: False})()
+MISSING: Any = _MISSING
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FieldDef:
+    """One field of a bucket schema, with its type normalized to lower case."""
+
+    name: str
+    type: str
+    required: bool = False
+    properties: Mapping[str, FieldDef] | None = None
+    items: FieldDef | None = None
+    enum: tuple[Any, ...] | None = None
+    default: Any = MISSING
+    description: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_file(self) -> bool:
+        return self.type in FILE_TYPES
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not MISSING
+
+    @property
+    def file_items(self) -> bool:
+        """A top-level array of files: several blobs for one property."""
+        return self.type == "array" and self.items is not None and self.items.is_file
+
+    def to_dict(self) -> dict[str, Any]:
+        """The normalized definition as a bucket_schema field dict (unknown keys kept)."""
+        out: dict[str, Any] = dict(self.extra)
+        out["type"] = self.type
+        if self.required:
+            out["required"] = True
+        if self.description is not None:
+            out["description"] = self.description
+        if self.enum is not None:
+            out["enum"] = list(self.enum)
+        if self.has_default:
+            out["default"] = self.default
+        if self.properties is not None:
+            out["properties"] = {k: v.to_dict() for k, v in self.properties.items()}
+        if self.items is not None:
+            out["items"] = self.items.to_dict()
+        return out
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SchemaDef:
+    """A whole bucket schema: its top-level fields in declaration order."""
+
+    fields: Mapping[str, FieldDef]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dict(self.extra)
+        out["properties"] = {k: v.to_dict() for k, v in self.fields.items()}
+        return out
+
+    def walk(self) -> Iterator[tuple[tuple[str, ...], FieldDef]]:
+        """Every field with its dotted path segments; array items share the array's path."""
+        stack: list[tuple[tuple[str, ...], FieldDef]] = [((name,), f) for name, f in reversed(self.fields.items())]
+        while stack:
+            path, f = stack.pop()
+            yield path, f
+            node: FieldDef | None = f
+            while node is not None and node.type == "array":
+                node = node.items
+            if node is not None and node.properties:
+                stack.extend(((*path, k), v) for k, v in reversed(node.properties.items()))
+
+    def lookup(self, dotted: str) -> FieldDef | None:
+        """The field a dotted path names, descending through objects and arrays of objects."""
+        fields: Mapping[str, FieldDef] | None = self.fields
+        found: FieldDef | None = None
+        for segment in dotted.split("."):
+            if fields is None or segment not in fields:
+                return None
+            found = fields[segment]
+            node: FieldDef | None = found
+            while node is not None and node.type == "array":
+                node = node.items
+            fields = node.properties if node is not None else None
+        return found
+
+
+class _Reader:
+    """Walks a raw bucket_schema once, building FieldDefs and collecting issues."""
+
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+
+    def report(self, code: str, path: Path, message: str, hint: str | None = None) -> None:
+        self.issues.append(Issue(code, path, message, hint))
+
+    def read_schema(self, raw: Any) -> SchemaDef | None:
+        if not isinstance(raw, Mapping):
+            self.report("invalid_schema", (), f"a bucket_schema must be an object, found {describe(raw)}")
+            return None
+        if "properties" not in raw:
+            self.report(
+                "invalid_schema",
+                ("properties",),
+                "a bucket_schema needs 'properties', an object of field definitions",
+                hint='write {"properties": {"field_name": {"type": "string"}}}',
+            )
+            return None
+        fields = self.read_properties(raw["properties"], ("properties",), depth=1, top_level=True)
+        if fields is None:
+            return None
+        extra = {k: v for k, v in raw.items() if k != "properties"}
+        return SchemaDef(fields=fields, extra=extra)
+
+    def read_properties(self, raw: Any, path: Path, *, depth: int, top_level: bool) -> dict[str, FieldDef] | None:
+        if not isinstance(raw, Mapping):
+            self.report(
+                "invalid_schema", path, f"'properties' must be an object of field definitions, found {describe(raw)}"
+            )
+            return None
+        out: dict[str, FieldDef] = {}
+        for name, spec in raw.items():
+            fpath = (*path, name)
+            name_ok = self.check_name(name, fpath, top_level=top_level)
+            fdef = self.read_field(
+                name if isinstance(name, str) else str(name), spec, fpath, depth=depth, top_level=top_level
+            )
+            if fdef is not None and name_ok:
+                out[fdef.name] = fdef
+        return out
+
+    def check_name(self, name: Any, path: Path, *, top_level: bool) -> bool:
+        if not isinstance(name, str):
+            self.report("invalid_field_name", path, f"a field name must be a string, found {describe(name)}")
+            return False
+        problem = None
+        if name == "":
+            problem = "a field name must not be empty"
+        elif "." in name:
+            problem = f"field name {name!r} contains '.', which separates path segments"
+        elif name.startswith("$"):
+            problem = f"field name {name!r} starts with '$', which marks operators and references"
+        elif len(name) > MAX_FIELD_NAME_LENGTH:
+            problem = f"field name is {len(name)} characters long; at most {MAX_FIELD_NAME_LENGTH} are allowed"
+        if problem:
+            self.report("invalid_field_name", path, problem)
+            return False
+        if top_level and name in RESERVED_FIELD_NAMES:
+            self.report(
+                "reserved_field_name",
+                path,
+                f"top-level field {name!r} collides with a key of the object request",
+                hint="reserved names: " + ", ".join(sorted(RESERVED_FIELD_NAMES)),
+            )
+            return False
+        return True
+
+    def read_type(self, spec: Mapping[str, Any], path: Path) -> str | None:
+        if "type" not in spec:
+            self.report(
+                "invalid_schema", path, "a field definition needs a 'type'", hint="valid types: " + ", ".join(ALL_TYPES)
+            )
+            return None
+        raw_type = spec["type"]
+        if not isinstance(raw_type, str):
+            self.report("invalid_schema", (*path, "type"), f"'type' must be a string, found {describe(raw_type)}")
+            return None
+        ftype = raw_type.strip().lower()
+        if ftype in ALL_TYPES:
+            return ftype
+        suggestion = _TYPE_SYNONYMS.get(ftype)
+        hint = f"did you mean '{suggestion}'?" if suggestion else did_you_mean_hint(ftype, ALL_TYPES)
+        if hint is None:
+            hint = "valid types: " + ", ".join(ALL_TYPES)
+        self.report("unknown_type", (*path, "type"), f"unknown field type {raw_type!r}", hint=hint)
+        return None
+
+    def read_field(self, name: str, spec: Any, path: Path, *, depth: int, top_level: bool) -> FieldDef | None:
+        if depth > MAX_DEPTH:
+            self.report(
+                "schema_too_deep",
+                path,
+                f"the schema nests deeper than {MAX_DEPTH} levels here",
+                hint="flatten the structure",
+            )
+            return None
+        if not isinstance(spec, Mapping):
+            self.report("invalid_schema", path, f"a field definition must be an object, found {describe(spec)}")
+            return None
+        ftype = self.read_type(spec, path)
+        required = spec.get("required", False)
+        if required is None:
+            required = False
+        if not isinstance(required, bool):
+            self.report(
+                "invalid_schema", (*path, "required"), f"'required' must be true or false, found {describe(required)}"
+            )
+            required = False
+        description = spec.get("description")
+        if description is not None and not isinstance(description, str):
+            self.report(
+                "invalid_schema",
+                (*path, "description"),
+                f"'description' must be a string, found {describe(description)}",
+            )
+            description = None
+        examples = spec.get("examples")
+        if examples is not None and not isinstance(examples, list):
+            self.report("invalid_schema", (*path, "examples"), f"'examples' must be a list, found {describe(examples)}")
+
+        properties: dict[str, FieldDef] | None = None
+        raw_props = spec.get("properties")
+        if raw_props is not None:
+            if ftype is not None and ftype != "object":
+                self.report(
+                    "misplaced_keyword",
+                    (*path, "properties"),
+                    f"'properties' applies only to object fields; this field is {ftype!r}",
+                    hint='set "type": "object" or remove \'properties\'',
+                )
+            else:
+                properties = self.read_properties(raw_props, (*path, "properties"), depth=depth + 1, top_level=False)
+        items: FieldDef | None = None
+        raw_items = spec.get("items")
+        if raw_items is not None:
+            if ftype is not None and ftype != "array":
+                self.report(
+                    "misplaced_keyword",
+                    (*path, "items"),
+                    f"'items' applies only to array fields; this field is {ftype!r}",
+                    hint='set "type": "array" or remove \'items\'',
+                )
+            else:
+                items = self.read_field(name, raw_items, (*path, "items"), depth=depth + 1, top_level=False)
+
+        if ftype is None:
+            return None
+        if ftype in FILE_TYPES and not top_level and not path_is_top_level_items(path):
+            self.report(
+                "nested_file_field",
+                (*path, "type"),
+                f"file type {ftype!r} is allowed only on top-level fields (or the items of a top-level array)",
+                hint="move the file field to the top level of the schema",
+            )
+        enum: tuple[Any, ...] | None = None
+        extra = {k: v for k, v in spec.items() if k not in _KNOWN_KEYWORDS}
+        fdef = FieldDef(
+            name=name,
+            type=ftype,
+            required=required,
+            properties=properties,
+            items=items,
+            description=description,
+            extra=extra,
+        )
+        if "enum" in spec and spec["enum"] is not None:
+            raw_enum = spec["enum"]
+            if not isinstance(raw_enum, list):
+                self.report("invalid_schema", (*path, "enum"), f"'enum' must be a list, found {describe(raw_enum)}")
+            else:
+                for i, value in enumerate(raw_enum):
+                    if not conforms(fdef, value):
+                        self.report(
+                            "invalid_enum_value",
+                            (*path, "enum", i),
+                            f"enum value {describe(value)} is not a valid {ftype}",
+                        )
+                enum = tuple(raw_enum)
+        default = MISSING
+        if "default" in spec and spec["default"] is not None:
+            default = spec["default"]
+            if not conforms(fdef, default):
+                self.report(
+                    "invalid_default", (*path, "default"), f"default {describe(default)} is not a valid {ftype}"
+                )
+            elif enum is not None and not _in_enum(default, enum):
+                self.report(
+                    "invalid_default", (*path, "default"), f"default {describe(default)} is not one of the enum values"
+                )
+        if enum is not None or default is not MISSING:
+            fdef = FieldDef(
+                name=name,
+                type=ftype,
+                required=required,
+                properties=properties,
+                items=items,
+                enum=enum,
+                default=default,
+                description=description,
+                extra=extra,
+            )
+        return fdef
+
+
+_KNOWN_KEYWORDS = frozenset({"type", "properties", "items", "enum", "default", "required", "description"})
+
+
+def path_is_top_level_items(path: Path) -> bool:
+    """``("properties", name, "items")``: the items of a top-level array, where files are allowed."""
+    return len(path) == 3 and path[0] == "properties" and path[2] == "items"
+
+
+def _in_enum(value: Any, enum: tuple[Any, ...]) -> bool:
+    return any(type_strict_equal(value, e) for e in enum)
+
+
+def type_strict_equal(a: Any, b: Any) -> bool:
+    """JSON equality: ``True`` is not ``1``, ``1`` is ``1.0``."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a is b
+    return bool(a == b)
+
+
+def conforms(f: FieldDef, value: Any) -> bool:
+    """Whether ``value`` is a valid (non-null) value of field ``f``: the plain reference rules.
+
+    Used for enum values and defaults at definition time; the compiled validator
+    implements the same rules as straight-line code.
+    """
+    t = f.type
+    if t == "string":
+        ok = isinstance(value, str)
+    elif t == "integer":
+        ok = (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, float) and math.isfinite(value) and value.is_integer()
+        )
+    elif t in ("number", "float"):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    elif t == "boolean":
+        ok = isinstance(value, bool)
+    elif t == "date":
+        ok = (isinstance(value, date) and not isinstance(value, datetime)) or (
+            isinstance(value, str) and parse_date(value) is not None
+        )
+    elif t == "datetime":
+        ok = isinstance(value, datetime) or (isinstance(value, str) and parse_datetime(value) is not None)
+    elif t == "object":
+        ok = isinstance(value, dict) and _object_conforms(f, value)
+    elif t == "array":
+        ok = isinstance(value, list) and (
+            f.items is None
+            or all((v is None and not f.items.required) or (v is not None and conforms(f.items, v)) for v in value)
+        )
+    else:
+        # file fields are supplied as blobs; they have no inline value to conform
+        ok = False
+    if ok and f.enum is not None:
+        ok = _in_enum(value, f.enum)
+    return ok
+
+
+def _object_conforms(f: FieldDef, value: dict[Any, Any]) -> bool:
+    for name, sub in (f.properties or {}).items():
+        v = value.get(name)
+        if v is None:
+            if sub.required:
+                return False
+            continue
+        if not conforms(sub, v):
+            return False
+    return True
+
+
+def read_bucket_schema(raw: Any) -> tuple[SchemaDef | None, list[Issue]]:
+    """Read a bucket_schema dict (or a pydantic BucketSchema) without raising."""
+    if hasattr(raw, "model_dump"):
+        raw = raw.model_dump(mode="python", exclude_unset=True, by_alias=True)
+    reader = _Reader()
+    schema = reader.read_schema(raw)
+    return schema, reader.issues
+
+
+def check_unique_key(schema: SchemaDef, unique_key: Any) -> tuple[tuple[str, ...], list[Issue]]:
+    """Validate a UniqueKeyConfig against a schema; returns the key fields and the issues."""
+    if hasattr(unique_key, "model_dump"):
+        unique_key = unique_key.model_dump(mode="python", exclude_unset=True)
+    issues: list[Issue] = []
+    if not isinstance(unique_key, Mapping):
+        issues.append(
+            Issue("invalid_schema", ("unique_key",), f"unique_key must be an object, found {describe(unique_key)}")
+        )
+        return (), issues
+    names = unique_key.get("fields")
+    if not isinstance(names, list) or not names:
+        issues.append(
+            Issue(
+                "invalid_schema", ("unique_key", "fields"), "unique_key.fields must be a non-empty list of field names"
+            )
+        )
+        return (), issues
+    good: list[str] = []
+    for i, name in enumerate(names):
+        path = ("unique_key", "fields", i)
+        if not isinstance(name, str):
+            issues.append(
+                Issue("invalid_schema", path, f"a unique key field name must be a string, found {describe(name)}")
+            )
+            continue
+        f = schema.fields.get(name)
+        if f is None:
+            what = "nested path" if "." in name else "field"
+            issues.append(
+                Issue(
+                    "unknown_unique_key_field",
+                    path,
+                    f"unique key {what} {name!r} is not a top-level field of the schema",
+                    hint=did_you_mean_hint(name, schema.fields),
+                )
+            )
+            continue
+        if f.type not in SCALAR_TYPES:
+            issues.append(
+                Issue(
+                    "non_scalar_unique_key",
+                    path,
+                    f"unique key field {name!r} is {f.type!r}; unique key fields must be scalar",
+                    hint="use a string, integer, float, number, boolean, date or datetime field",
+                )
+            )
+            continue
+        good.append(name)
+    return tuple(good), issues
+
+
+def load_bucket_schema(raw: Any) -> SchemaDef:
+    """Read a bucket_schema or raise SchemaDefinitionError listing every problem."""
+    schema, issues = read_bucket_schema(raw)
+    if schema is None or any(i.is_error for i in issues):
+        raise SchemaDefinitionError(issues)
+    return schema
