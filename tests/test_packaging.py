@@ -1,0 +1,67 @@
+"""The built wheel is self-contained: grammars ship inside it and the public surface is what __init__ says."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import schemakit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def unpacked_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = out.glob("schemakit-*.whl")
+    site = out / "site"
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(site)
+    return site
+
+
+def test_wheel_carries_grammars_and_package_data(unpacked_wheel: Path) -> None:
+    assert (unpacked_wheel / "schemakit" / "grammar" / "filter.lark").is_file()
+    assert (unpacked_wheel / "schemakit" / "py.typed").is_file()
+    assert (unpacked_wheel / "schemakit" / "data" / "extractors.json").is_file()
+
+
+def test_installed_wheel_finds_its_grammar(unpacked_wheel: Path) -> None:
+    # Import schemakit from the unpacked wheel only (it shadows the editable checkout), then parse a filter:
+    # that loads grammar/filter.lark through the same lookup an installed package uses.
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "import schemakit, schemakit._resources as r;"
+        "p = r.grammar_path('filter.lark');"
+        "assert str(p).startswith(sys.argv[1]), p;"
+        "f = schemakit.parse_filter('age >= 30 AND NOT (status = \"x\")');"
+        "print(f.matches({'age': 31, 'status': 'y'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(unpacked_wheel)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
+
+
+def test_public_surface_is_declared_and_importable() -> None:
+    for name in schemakit.__all__:
+        assert getattr(schemakit, name) is not None, name
+    with pytest.raises(AttributeError):
+        _ = schemakit.no_such_name  # type: ignore[attr-defined]
+
+
+def test_import_is_light() -> None:
+    # hypothesis is an optional extra and lark is needed only by filters: a plain import loads neither.
+    probe = "import sys, schemakit; print(sorted(m for m in ('hypothesis', 'lark') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
