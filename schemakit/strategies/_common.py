@@ -1,0 +1,274 @@
+"""Argument checks and the value strategies every bucket strategy builds on.
+
+Values are generated from a :class:`~schemakit.schema.SchemaDef`, never from
+the raw dict, so a strategy accepts whatever ``read_bucket_schema`` accepts (a
+dict or a pydantic ``BucketSchema``) and sees types already lower-cased.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from schemakit._dates import parse_datetime
+from schemakit.schema._definition import (
+    FieldDef,
+    SchemaDef,
+    check_unique_key,
+    read_bucket_schema,
+    type_strict_equal,
+)
+
+Json = Any
+
+# Shrinks toward the first name, so counterexamples read like real requests.
+FRIENDLY_NAMES = (
+    "title",
+    "price",
+    "tags",
+    "metadata",
+    "image",
+    "video",
+    "document",
+    "created_at",
+    "published",
+    "category",
+    "count",
+    "author",
+    "rating",
+    "audio",
+    "sheet",
+    "notes",
+)
+
+# Plain letters first: a key prefix that shrinks reads "a", not "\x00".
+_KEY_PREFIX_SEGMENT = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_.", min_size=1, max_size=12).filter(
+    lambda s: s != ".."
+)
+
+
+def check_schema(schema: Any, *, argument: str = "schema") -> SchemaDef:
+    """Read a bucket schema eagerly, turning definition errors into ``InvalidArgument``."""
+    if isinstance(schema, SchemaDef):
+        return schema
+    sdef, issues = read_bucket_schema(schema)
+    errors = [i for i in issues if i.is_error]
+    if sdef is None or errors:
+        listed = "; ".join(str(i) for i in errors) or "not a bucket schema"
+        raise InvalidArgument(f"{argument}={schema!r} is not a valid bucket schema: {listed}")
+    return sdef
+
+
+def check_unique_key_arg(sdef: SchemaDef, unique_key: Any) -> tuple[str, ...]:
+    """The unique-key field names, or ``InvalidArgument`` naming what is wrong with ``unique_key``."""
+    if unique_key is None:
+        return ()
+    names, issues = check_unique_key(sdef, unique_key)
+    if issues:
+        listed = "; ".join(str(i) for i in issues)
+        raise InvalidArgument(f"unique_key={unique_key!r} does not fit the schema: {listed}")
+    for name in names:
+        # A unique key needs a value that is present, non-empty and at most 255 characters.
+        if not _has_key_value(sdef.fields[name]):
+            raise InvalidArgument(
+                f"unique_key={unique_key!r}: field {name!r} has no enum value usable as a unique key "
+                "(non-empty, at most 255 characters)"
+            )
+    return names
+
+
+def check_size(value: Any, *, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidArgument(f"{name}={value!r} must be an integer between {low} and {high}")
+    return value
+
+
+def _has_key_value(f: FieldDef) -> bool:
+    return f.enum is None or any(_usable_key_value(v) for v in f.enum)
+
+
+def _usable_key_value(v: Any) -> bool:
+    return v is not None and v != "" and not (isinstance(v, str) and len(v) > 255)
+
+
+def json_values(*, max_leaves: int = 6) -> st.SearchStrategy[Json]:
+    """Any JSON value (finite numbers only); shrinks toward ``None``."""
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=10),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+        max_leaves=max_leaves,
+    )
+
+
+def _fraction() -> st.SearchStrategy[str]:
+    return st.one_of(st.just(""), st.text(alphabet="0123456789", min_size=1, max_size=9).map(lambda d: "." + d))
+
+
+def _offset() -> st.SearchStrategy[str]:
+    signed = st.builds(
+        lambda sign, h, m: f"{sign}{h:02d}:{m:02d}",
+        st.sampled_from("+-"),
+        st.integers(0, 23),
+        st.integers(0, 59),
+    )
+    return st.one_of(st.just("Z"), signed)
+
+
+def rfc3339_datetimes() -> st.SearchStrategy[str]:
+    """RFC 3339 date-times that always carry an offset; shrink toward ``2000-01-01T00:00:00Z``."""
+    return st.builds(
+        lambda d, h, mi, s, frac, off: f"{d.isoformat()}T{h:02d}:{mi:02d}:{s:02d}{frac}{off}",
+        st.dates(),
+        st.integers(0, 23),
+        st.integers(0, 59),
+        st.integers(0, 59),
+        _fraction(),
+        _offset(),
+    )
+
+
+def iso_dates() -> st.SearchStrategy[str]:
+    """``YYYY-MM-DD`` calendar dates; shrink toward ``2000-01-01``."""
+    return st.dates().map(lambda d: d.isoformat())
+
+
+def integral_values() -> st.SearchStrategy[int | float]:
+    # An integral float such as 5.0 is a valid integer too; exact up to 2**53.
+    return st.one_of(st.integers(), st.integers(-(2**53), 2**53).map(float))
+
+
+def finite_numbers() -> st.SearchStrategy[int | float]:
+    return st.one_of(st.integers(), st.floats(allow_nan=False, allow_infinity=False))
+
+
+_SCALARS: dict[str, st.SearchStrategy[Any]] = {
+    "string": st.text(max_size=20),
+    "integer": integral_values(),
+    "number": finite_numbers(),
+    "float": finite_numbers(),
+    "boolean": st.booleans(),
+    "date": iso_dates(),
+    "datetime": rfc3339_datetimes(),
+}
+
+
+def values(f: FieldDef, *, nullable_items: bool = True) -> st.SearchStrategy[Json]:
+    """Valid, non-null values of metadata field ``f`` (enum honoured, nested required fields present)."""
+    if f.enum is not None:
+        # deepcopy: callers mutate generated objects, and enum values are shared with the FieldDef.
+        return st.sampled_from(f.enum).map(copy.deepcopy)
+    if f.type in _SCALARS:
+        return _SCALARS[f.type]
+    if f.type == "object":
+        if f.properties is None:
+            return st.dictionaries(st.text(max_size=8), json_values(), max_size=3)
+        return object_values(f.properties)
+    if f.type == "array":
+        if f.items is None:
+            return st.lists(json_values(), max_size=3)
+        item = values(f.items)
+        if not f.items.required and nullable_items:
+            item = st.one_of(item, st.none())
+        return st.lists(item, max_size=3)
+    raise InvalidArgument(f"field {f.name!r} of type {f.type!r} has no inline value (it is supplied as a blob)")
+
+
+def optional_state() -> st.SearchStrategy[int]:
+    """0 absent, 1 a value, 2 null: shrinks toward absent."""
+    return st.integers(0, 2)
+
+
+@st.composite
+def _object_values(draw: st.DrawFn, properties: Mapping[str, FieldDef]) -> dict[str, Json]:
+    out: dict[str, Json] = {}
+    for name, sub in properties.items():
+        if sub.required:
+            out[name] = draw(values(sub))
+            continue
+        state = draw(optional_state())
+        if state == 1:
+            out[name] = draw(values(sub))
+        elif state == 2:
+            out[name] = None
+    return out
+
+
+def object_values(properties: Mapping[str, FieldDef]) -> st.SearchStrategy[dict[str, Json]]:
+    return _object_values(properties)
+
+
+def key_prefixes() -> st.SearchStrategy[str]:
+    """Valid key prefixes: ``/``-separated readable segments, never a ``..`` segment."""
+    return st.builds(
+        lambda lead, segs: lead + "/".join(segs),
+        st.sampled_from(["", "/"]),
+        st.lists(_KEY_PREFIX_SEGMENT, min_size=1, max_size=3),
+    )
+
+
+def key_values(f: FieldDef) -> st.SearchStrategy[Json]:
+    """Values usable as a unique key: present, non-empty, at most 255 characters."""
+    if f.enum is not None:
+        usable = [v for v in f.enum if _usable_key_value(v)]
+        return st.sampled_from(usable).map(copy.deepcopy)
+    if f.type == "string":
+        return st.text(min_size=1, max_size=20)
+    return values(f)
+
+
+def key_identity(value: Json) -> Any:
+    """What makes two unique-key values the same, erring toward "same" so generated keys are surely distinct.
+
+    Numbers compare by value (``1`` is ``1.0``), booleans apart from numbers,
+    date-times as instants (``...Z`` is ``...+00:00``).
+    """
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, (int, float)):
+        return ("num", float(value) if math.isfinite(value) else value)
+    if isinstance(value, str):
+        parsed = parse_datetime(value)
+        if parsed is not None:
+            return ("instant", parsed[0])
+        return ("str", value)
+    return ("other", repr(value))
+
+
+def not_in_enum(f: FieldDef) -> st.SearchStrategy[Json]:
+    """Values of ``f``'s type that are not among its enum values."""
+    assert f.enum is not None
+    enum = f.enum
+    plain = FieldDef(f.name, f.type, f.required, f.properties, f.items)
+    instants = {p[0] for p in (parse_datetime(e) for e in enum if isinstance(e, str)) if p is not None}
+
+    def outside(v: Json) -> bool:
+        if any(type_strict_equal(v, e) for e in enum):
+            return False
+        # "...Z" and "...+00:00" are one instant: keep clear of whichever way the validator compares.
+        parsed = parse_datetime(v) if isinstance(v, str) else None
+        return parsed is None or parsed[0] not in instants
+
+    if f.type == "boolean":
+        return st.sampled_from([b for b in (False, True) if outside(b)])
+    return values(plain).filter(outside)
+
+
+def can_leave_enum(f: FieldDef) -> bool:
+    """Whether some value of ``f``'s type lies outside its enum (all but a complete boolean enum)."""
+    if f.enum is None or f.type not in _SCALARS:
+        return False
+    if f.type == "boolean":
+        return not ({True, False} <= {e for e in f.enum if isinstance(e, bool)})
+    return True
