@@ -1,0 +1,274 @@
+"""Dotted source paths: resolving them against a schema, suggesting fixes, reading them from objects.
+
+A path is split into segments once, when a collection is resolved; everything
+afterwards (type checks, output schemas, the compiled ``map_object`` getters)
+works on the resolved :class:`SourcePath`, never on the string again.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from schemakit.schema._definition import MISSING, FieldDef, SchemaDef
+
+Getter = Callable[[Any], Any]
+"""Reads one source value from an object; returns ``MISSING`` when absent or null."""
+
+# Suggestions stay bounded however large the schema: at most this many candidate
+# paths are compared, and only after a lookup has already failed.
+MAX_SUGGESTION_CANDIDATES = 2000
+# Candidates scoring within this of the best one are offered alongside it.
+NEAR_TIE = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One segment of a resolved path and how many array levels its field wraps items in."""
+
+    key: str
+    arrays: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePath:
+    """A path that resolved: its segments, the field it names, and whether reading it fans out."""
+
+    dotted: str
+    steps: tuple[Step, ...]
+    field: FieldDef
+
+    @property
+    def fans_out(self) -> bool:
+        """True when the path passes through an array of objects, so one object yields a list of values."""
+        return any(step.arrays for step in self.steps[:-1])
+
+    @property
+    def last(self) -> str:
+        return self.steps[-1].key
+
+    @property
+    def top_level_file(self) -> bool:
+        return len(self.steps) == 1 and (self.field.is_file or self.field.file_items)
+
+    def output_field(self, name: str) -> FieldDef:
+        """The field's definition under an output name; a fanned-out path becomes an array of it."""
+        renamed = _renamed(self.field, name)
+        if self.fans_out:
+            # nested fan-outs are flattened at runtime, so one array level whatever the depth
+            return FieldDef(name=name, type="array", items=renamed)
+        return renamed
+
+
+def _renamed(f: FieldDef, name: str) -> FieldDef:
+    if f.name == name:
+        return f
+    return FieldDef(
+        name=name,
+        type=f.type,
+        required=f.required,
+        properties=f.properties,
+        items=f.items,
+        enum=f.enum,
+        default=f.default,
+        description=f.description,
+        extra=f.extra,
+    )
+
+
+def _array_depth(f: FieldDef) -> tuple[int, FieldDef]:
+    """How many array levels wrap ``f``'s innermost item, and that item."""
+    depth = 0
+    node = f
+    while node.type == "array" and node.items is not None:
+        depth += 1
+        node = node.items
+    return depth, node
+
+
+def resolve_path(schema: SchemaDef, dotted: str) -> SourcePath | None:
+    """Resolve a dotted path: through objects, through arrays of objects to their item fields."""
+    if not dotted:
+        return None
+    fields: Mapping[str, FieldDef] | None = schema.fields
+    steps: list[Step] = []
+    found: FieldDef | None = None
+    for key in dotted.split("."):
+        if fields is None:
+            return None
+        found = fields.get(key)
+        if found is None:
+            return None
+        depth, inner = _array_depth(found)
+        steps.append(Step(key, depth))
+        fields = inner.properties if inner.type == "object" else None
+    assert found is not None
+    return SourcePath(dotted, tuple(steps), found)
+
+
+def iter_paths(schema: SchemaDef) -> Iterator[str]:
+    for segments, _ in schema.walk():
+        yield ".".join(segments)
+
+
+def closest(word: str, candidates: Iterable[str], *, limit: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The candidates nearest to ``word``: the best match and only those about as close.
+
+    difflib's cheap upper bounds reject most candidates before the full
+    comparison, so the cost stays linear in the (capped) candidate count.
+    Returning near-ties only keeps hints short: ``metadata.titel`` suggests
+    ``metadata.title`` alone, not every sibling that clears the cutoff.
+    """
+    folded = word.casefold()
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(folded)
+    scored: list[tuple[float, int, str]] = []
+    for i, candidate in enumerate(candidates):
+        if i >= MAX_SUGGESTION_CANDIDATES:
+            break
+        if candidate == word:
+            continue
+        other = candidate.casefold()
+        if other == folded:
+            return [candidate]
+        matcher.set_seq1(other)
+        if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
+            continue
+        score = matcher.ratio()
+        if score >= cutoff:
+            scored.append((score, i, candidate))
+    if not scored:
+        return []
+    best = max(score for score, _, _ in scored)
+    near = sorted((s for s in scored if s[0] >= best - NEAR_TIE), key=lambda s: (-s[0], s[1]))
+    return [candidate for _, _, candidate in near[:limit]]
+
+
+def closest_hint(word: str, candidates: Iterable[str]) -> str | None:
+    found = closest(word, candidates)
+    return f"did you mean {quote_list(found)}?" if found else None
+
+
+def suggest_paths(schema: SchemaDef, dotted: str, *, limit: int = 3) -> list[str]:
+    """Closest existing paths to a path that did not resolve.
+
+    Fuzzy matches over every path of the schema (capped) come first; failing
+    those, paths ending in the same segment, which catches ``title`` written
+    for ``metadata.title``.
+    """
+    paths = list(itertools.islice(iter_paths(schema), MAX_SUGGESTION_CANDIDATES))
+    found = closest(dotted, paths, limit=limit)
+    if found:
+        return found
+    leaf = dotted.rsplit(".", 1)[-1].casefold()
+    return [p for p in paths if p.rsplit(".", 1)[-1].casefold() == leaf and p != dotted][:limit]
+
+
+def quote_list(names: list[str]) -> str:
+    return " or ".join(f"'{n}'" for n in names)
+
+
+# --- runtime getters -------------------------------------------------------------------------------
+
+
+def compile_getter(path: SourcePath) -> Getter:
+    """A closure reading ``path`` from a source object, built once per resolution.
+
+    Segments are bound into nested closures here so reading an object does no
+    string work. A top-level file field reads its blob dict (or, for an array
+    of files, the list of blob dicts) from ``blobs`` when the object does not
+    carry the field itself, as a collection document would.
+    """
+    if path.top_level_file:
+        return _file_getter(path.last, many=path.field.type == "array")
+    getter: Getter = _identity
+    last_index = len(path.steps) - 1
+    for index in range(last_index, -1, -1):
+        step = path.steps[index]
+        fan = step.arrays if index < last_index else 0
+        getter = _key_getter(step.key, getter) if fan == 0 else _fan_getter(step.key, fan, getter)
+    return getter
+
+
+def _identity(value: Any) -> Any:
+    return MISSING if value is None else value
+
+
+def _key_getter(key: str, then: Getter) -> Getter:
+    def get(obj: Any) -> Any:
+        if type(obj) is not dict and not isinstance(obj, Mapping):
+            return MISSING
+        value = obj.get(key)
+        if value is None:
+            return MISSING
+        return then(value)
+
+    return get
+
+
+def _fan_getter(key: str, levels: int, then: Getter) -> Getter:
+    """Read ``key`` as an array of objects (``levels`` deep) and collect ``then`` over its items.
+
+    Missing or null items are skipped; a nested fan-out's lists are flattened
+    into this one so a path yields one flat list however many arrays it crosses.
+    """
+    nested = getattr(then, "fans_out", False)
+
+    def collect(items: Any, depth: int, out: list[Any]) -> None:
+        for item in items:
+            if depth > 1:
+                if isinstance(item, list):
+                    collect(item, depth - 1, out)
+                continue
+            value = then(item)
+            if value is MISSING:
+                continue
+            if nested:
+                out.extend(value)
+            else:
+                out.append(value)
+
+    def get(obj: Any) -> Any:
+        if type(obj) is not dict and not isinstance(obj, Mapping):
+            return MISSING
+        items = obj.get(key)
+        if not isinstance(items, list):
+            return MISSING
+        out: list[Any] = []
+        collect(items, levels, out)
+        return out
+
+    get.fans_out = True  # type: ignore[attr-defined]
+    return get
+
+
+def _file_getter(name: str, *, many: bool) -> Getter:
+    def get(obj: Any) -> Any:
+        if type(obj) is not dict and not isinstance(obj, Mapping):
+            return MISSING
+        value = obj.get(name)
+        if value is not None:
+            return value
+        blobs = obj.get("blobs")
+        if not isinstance(blobs, list):
+            return MISSING
+        if many:
+            found = [b for b in blobs if isinstance(b, Mapping) and b.get("property") == name]
+            return found if found else MISSING
+        for blob in blobs:
+            if isinstance(blob, Mapping) and blob.get("property") == name:
+                return blob
+        return MISSING
+
+    return get
+
+
+def constant(value: Any) -> Getter:
+    """A getter for a literal: mutable literals are copied so one output cannot alter the next."""
+    if isinstance(value, (dict, list)):
+        return lambda _obj: copy.deepcopy(value)
+    return lambda _obj: value

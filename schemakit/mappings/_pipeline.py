@@ -1,0 +1,426 @@
+"""Public entry points: one collection, or a whole manifest of buckets and collections.
+
+A manifest is resolved in one pass: buckets are read once each, collections
+are ordered so every upstream resolves before its downstreams, and every
+problem of every collection is reported with a path starting at
+``("collections", collection_id, ...)``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path as FilePath
+from typing import Any
+
+from schemakit._issues import Issue, Path, describe
+from schemakit.mappings._paths import closest_hint
+from schemakit.mappings._registry import ExtractorRegistry
+from schemakit.mappings._resolver import (
+    CollectionResolution,
+    Source,
+    SourceIndex,
+    read_bucket_source,
+    read_collection_source,
+    resolve,
+)
+from schemakit.schema._definition import SchemaDef, read_bucket_schema
+
+MANIFEST_KEYS = ("buckets", "collections", "extractors", "name", "description", "version", "metadata")
+
+
+def resolve_collection(
+    request: Any,
+    *,
+    buckets: Any,
+    collections: Any = None,
+    extractors: ExtractorRegistry | None = None,
+) -> CollectionResolution:
+    """Resolve one ``CreateCollectionRequest`` against its sources; never raises on bad input.
+
+    ``buckets`` maps bucket ids to ``BucketCreateRequest`` dicts or bare
+    bucket_schema dicts; ``collections`` maps collection ids to
+    ``{"output_schema": {...}}`` dicts or prior :class:`CollectionResolution`
+    values; ``extractors`` defaults to :meth:`ExtractorRegistry.builtin`.
+    """
+    registry = _registry(extractors)
+    issues: list[Issue] = []
+    bucket_table = _table(buckets, "buckets", issues)
+    collection_table = _table(collections if collections is not None else {}, "collections", issues)
+    sources = SourceIndex(
+        bucket_table,
+        collection_table,
+        bucket_reader=read_bucket_source,
+        collection_reader=read_collection_source,
+    )
+    result = resolve(request, sources, registry)
+    result.issues[:0] = issues
+    return result
+
+
+def _registry(extractors: Any) -> ExtractorRegistry:
+    if extractors is None:
+        return ExtractorRegistry.builtin()
+    if not isinstance(extractors, ExtractorRegistry):
+        raise TypeError(f"extractors must be an ExtractorRegistry, not {type(extractors).__name__}")
+    return extractors
+
+
+def _table(raw: Any, name: str, issues: list[Issue]) -> Mapping[str, Any]:
+    if isinstance(raw, Mapping):
+        return raw
+    issues.append(
+        Issue(
+            "invalid_argument",
+            (),
+            f"{name} must be an object mapping ids to definitions, found {describe(raw)}",
+        )
+    )
+    return {}
+
+
+class PipelineResolution:
+    """Every collection of a manifest resolved: ``collections`` by id, ``order`` upstream first."""
+
+    __slots__ = ("collections", "manifest_issues", "order")
+
+    def __init__(
+        self, collections: dict[str, CollectionResolution], order: list[str], manifest_issues: list[Issue]
+    ) -> None:
+        self.collections = collections
+        self.order = order
+        self.manifest_issues = manifest_issues
+
+    @property
+    def issues(self) -> list[Issue]:
+        """Manifest-level issues, then each collection's in ``order``, paths from the manifest root."""
+        out = list(self.manifest_issues)
+        for cid in self.order:
+            out.extend(i.prefixed("collections", cid) for i in self.collections[cid].issues)
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return not any(i.is_error for i in self.manifest_issues) and all(c.ok for c in self.collections.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "order": list(self.order),
+            "issues": [i.to_dict() for i in self.issues],
+            "collections": {cid: self.collections[cid].to_dict() for cid in self.order},
+        }
+
+    def __repr__(self) -> str:
+        return f"<PipelineResolution collections={len(self.collections)} ok={self.ok}>"
+
+
+def resolve_pipeline(manifest: Any, *, extractors: ExtractorRegistry | None = None) -> PipelineResolution:
+    """Resolve a manifest (a dict, or a ``str``/``Path`` to a .json, .yaml or .yml file).
+
+    Never raises on bad input: an unreadable or unparseable file, or a
+    manifest of the wrong shape, gives ``invalid_manifest`` issues. The
+    manifest may carry ``extractors`` (definitions added to the registry).
+    """
+    issues: list[Issue] = []
+    if isinstance(manifest, (str, FilePath)):
+        manifest = _load_manifest(FilePath(manifest), issues)
+        if manifest is None:
+            return PipelineResolution({}, [], issues)
+    if not isinstance(manifest, Mapping):
+        issues.append(
+            Issue("invalid_manifest", (), f"a pipeline manifest must be an object, found {describe(manifest)}")
+        )
+        return PipelineResolution({}, [], issues)
+    for key in manifest:
+        if key not in MANIFEST_KEYS:
+            issues.append(
+                Issue(
+                    "invalid_manifest",
+                    (str(key),),
+                    f"unknown manifest key {key!r}",
+                    hint=closest_hint(str(key), MANIFEST_KEYS) or "keys: " + ", ".join(MANIFEST_KEYS),
+                    severity="warning",
+                )
+            )
+    registry = _manifest_registry(manifest.get("extractors"), _registry(extractors), issues)
+    buckets = _section(manifest, "buckets", issues)
+    collections = _section(manifest, "collections", issues)
+    bucket_sources = _read_buckets(buckets, issues)
+    return _resolve_collections(collections, bucket_sources, registry, issues)
+
+
+def _load_manifest(path: FilePath, issues: list[Issue]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        issues.append(Issue("invalid_manifest", (), f"cannot read manifest {str(path)!r}: {exc}"))
+        return None
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            issues.append(
+                Issue("invalid_manifest", (), f"{str(path)!r} is not valid JSON: {exc.msg}", hint=_where(exc))
+            )
+            return None
+    import yaml  # only manifests read from YAML pay for the import
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        hint = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        issues.append(Issue("invalid_manifest", (), f"{str(path)!r} is not valid YAML: {problem}", hint=hint))
+        return None
+
+
+def _where(exc: json.JSONDecodeError) -> str:
+    return f"line {exc.lineno}, column {exc.colno}"
+
+
+def _manifest_registry(raw: Any, base: ExtractorRegistry, issues: list[Issue]) -> ExtractorRegistry:
+    if raw is None:
+        return base
+    from schemakit._issues import SchemakitError
+
+    try:
+        return base.with_definitions(raw)
+    except SchemakitError as exc:
+        issues.extend(
+            Issue("invalid_manifest", ("extractors", *i.path), i.message, i.hint, i.severity) for i in exc.issues
+        )
+        return base
+
+
+def _section(manifest: Mapping[str, Any], key: str, issues: list[Issue]) -> dict[str, Any]:
+    raw = manifest.get(key)
+    if raw is None:
+        if key == "collections":
+            issues.append(Issue("invalid_manifest", (key,), "the manifest has no 'collections'", severity="warning"))
+        return {}
+    if not isinstance(raw, Mapping):
+        issues.append(Issue("invalid_manifest", (key,), f"{key!r} must map ids to definitions, found {describe(raw)}"))
+        return {}
+    out: dict[str, Any] = {}
+    for k, v in raw.items():
+        if not isinstance(k, str) or not k:
+            issues.append(
+                Issue("invalid_manifest", (key, str(k)), f"an id must be a non-empty string, found {describe(k)}")
+            )
+        else:
+            out[k] = v
+    return out
+
+
+def _read_buckets(buckets: Mapping[str, Any], issues: list[Issue]) -> dict[str, Source]:
+    """Read each bucket once, reporting its schema problems under ``("buckets", id, ...)``."""
+    out: dict[str, Source] = {}
+    for bucket_id, raw in buckets.items():
+        where: Path = ("buckets", bucket_id)
+        if not isinstance(raw, Mapping):
+            issues.append(
+                Issue("invalid_manifest", where, f"a bucket must be a BucketCreateRequest, found {describe(raw)}")
+            )
+            out[bucket_id] = Source(None, f"bucket {bucket_id!r} is not a BucketCreateRequest object")
+            continue
+        if "properties" in raw:
+            schema_raw, schema_where = raw, where
+        elif raw.get("bucket_schema") is None:
+            issues.append(
+                Issue(
+                    "invalid_manifest",
+                    (*where, "bucket_schema"),
+                    f"bucket {bucket_id!r} has no bucket_schema",
+                    hint="collections can map only fields a bucket_schema declares",
+                )
+            )
+            out[bucket_id] = Source(SchemaDef(fields={}))
+            continue
+        else:
+            schema_raw, schema_where = raw["bucket_schema"], (*where, "bucket_schema")
+        schema, found = read_bucket_schema(schema_raw)
+        issues.extend(i.prefixed(*schema_where) for i in found)
+        if schema is None:
+            out[bucket_id] = Source(
+                None, f"bucket {bucket_id!r} has an unusable bucket_schema (see buckets/{bucket_id})"
+            )
+        else:
+            out[bucket_id] = Source(schema)
+    return out
+
+
+def _upstream_ids(raw: Any) -> list[str]:
+    """The collection ids a request reads from, read leniently; the resolver reports shape problems."""
+    source = raw.get("source") if isinstance(raw, Mapping) else None
+    if not isinstance(source, Mapping) or source.get("type") != "collection":
+        return []
+    ids: list[str] = []
+    one, many = source.get("collection_id"), source.get("collection_ids")
+    if isinstance(one, str):
+        ids.append(one)
+    if isinstance(many, list):
+        ids.extend(v for v in many if isinstance(v, str) and v not in ids)
+    return ids
+
+
+def _resolve_collections(
+    collections: dict[str, Any],
+    buckets: dict[str, Source],
+    registry: ExtractorRegistry,
+    issues: list[Issue],
+) -> PipelineResolution:
+    deps = {cid: [u for u in _upstream_ids(raw) if u in collections] for cid, raw in collections.items()}
+    order, cyclic = _order(deps)
+    cycle_issue = _cycle_issues(deps, cyclic)
+    resolved: dict[str, CollectionResolution] = {}
+
+    def read_upstream(collection_id: str, _raw: Any) -> Source:
+        done = resolved.get(collection_id)
+        if done is None:
+            return Source(None, f"collection {collection_id!r} is part of a cycle or depends on one")
+        return read_collection_source(collection_id, done)
+
+    sources = SourceIndex(
+        buckets,
+        collections,
+        bucket_reader=lambda bucket_id, source: source,
+        collection_reader=read_upstream,
+    )
+    for cid in [*order, *cyclic]:
+        skip = cycle_issue.get(cid, {})
+        resolved[cid] = resolve(collections[cid], sources, registry, collection_id=cid, skip_sources=skip)
+    return PipelineResolution({cid: resolved[cid] for cid in [*order, *cyclic]}, [*order, *cyclic], issues)
+
+
+def _order(deps: dict[str, list[str]]) -> tuple[list[str], list[str]]:
+    """Kahn's algorithm, stable in manifest order; what cannot be ordered is in or behind a cycle."""
+    pending = {cid: len(ups) for cid, ups in deps.items()}
+    downstream: dict[str, list[str]] = {cid: [] for cid in deps}
+    for cid, ups in deps.items():
+        for up in ups:
+            downstream[up].append(cid)
+    ready = [cid for cid, n in pending.items() if n == 0]
+    order: list[str] = []
+    index = 0
+    while index < len(ready):
+        cid = ready[index]
+        index += 1
+        order.append(cid)
+        for down in downstream[cid]:
+            pending[down] -= 1
+            if pending[down] == 0:
+                ready.append(down)
+    placed = set(order)
+    return order, [cid for cid in deps if cid not in placed]
+
+
+def _cycle_issues(deps: dict[str, list[str]], stuck: list[str]) -> dict[str, dict[str, Issue]]:
+    """For each collection left unordered, the issue to report on each upstream id it cannot read.
+
+    A member of a cycle gets ``pipeline_cycle`` naming the whole cycle (rotated to
+    start at itself) on the upstream that closes it; a collection merely behind a
+    cycle gets ``unresolved_source`` on that upstream.
+    """
+    if not stuck:
+        return {}
+    stuck_set = set(stuck)
+    cycles = _cycles(deps, stuck_set)
+    member_cycle: dict[str, list[str]] = {}
+    for members in cycles:
+        for member in members:
+            member_cycle.setdefault(member, members)
+    out: dict[str, dict[str, Issue]] = {}
+    for cid in stuck:
+        per_source: dict[str, Issue] = {}
+        cycle = member_cycle.get(cid)
+        for up in deps[cid]:
+            if up not in stuck_set:
+                continue
+            if cycle is not None and up in cycle:
+                start = cycle.index(cid)
+                loop = [*cycle[start:], *cycle[:start], cid]
+                if loop[1] != up:
+                    continue
+                per_source[up] = Issue(
+                    "pipeline_cycle",
+                    (),
+                    "collections form a cycle: " + " -> ".join(loop) + " (each reads from the next)",
+                    hint="a collection cannot read, directly or through others, from itself",
+                )
+            else:
+                per_source[up] = Issue(
+                    "unresolved_source",
+                    (),
+                    f"collection {up!r} is part of a cycle or depends on one, so its output schema is unknown",
+                )
+        out[cid] = per_source
+    return out
+
+
+def _cycles(deps: dict[str, list[str]], nodes: set[str]) -> list[list[str]]:
+    """Strongly connected components among ``nodes`` that are cycles (Tarjan, iterative), each in edge order."""
+    index_of: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    position = {cid: i for i, cid in enumerate(deps)}
+    counter = 0
+    for root in deps:
+        if root not in nodes or root in index_of:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, edge = work.pop()
+            if edge == 0:
+                index_of[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            ups = [u for u in deps[node] if u in nodes]
+            if edge < len(ups):
+                work.append((node, edge + 1))
+                nxt = ups[edge]
+                if nxt not in index_of:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index_of[nxt])
+                continue
+            if low[node] == index_of[node]:
+                component: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in deps[node]:
+                    components.append(_cycle_path(component, deps, position))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return components
+
+
+def _cycle_path(component: list[str], deps: dict[str, list[str]], position: dict[str, int]) -> list[str]:
+    """The shortest cycle through the component's first member (manifest order), following "reads from"."""
+    members = set(component)
+    start = min(component, key=position.__getitem__)
+    came_from: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following: list[str] = []
+        for node in frontier:
+            for up in deps[node]:
+                if up == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(came_from[path[-1]])
+                    return path[::-1]
+                if up in members and up not in came_from:
+                    came_from[up] = node
+                    following.append(up)
+        frontier = following
+    return [start]

@@ -1,0 +1,663 @@
+"""Resolving one ``CreateCollectionRequest`` against its sources and extractor.
+
+The resolver never raises on bad input: every problem becomes an
+:class:`~schemakit.Issue` whose path points into the request. It works in the
+order a reader would check by hand (source, input schema, extractor, input
+mappings, passthrough, filters) and keeps going after a problem, skipping only
+the checks that need something a previous problem left unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from schemakit._issues import Issue, Path
+from schemakit.mappings._paths import (
+    SourcePath,
+    closest_hint,
+    compile_getter,
+    constant,
+    quote_list,
+    resolve_path,
+    suggest_paths,
+)
+from schemakit.mappings._registry import ExtractorDefinition, ExtractorRegistry
+from schemakit.mappings._request import FE, PassthroughSpec, RequestReader, RequestSpec, default_type
+from schemakit.mappings._runtime import FieldPlan, InputPlan, Mapper, compile_mapper
+from schemakit.schema._definition import MISSING, FieldDef, SchemaDef, read_bucket_schema
+
+TARGET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+SYSTEM_FIELDS = (
+    "document_id",
+    "collection_id",
+    "object_id",
+    "bucket_id",
+    "root_bucket_id",
+    "source_object_id",
+    "created_at",
+    "updated_at",
+)
+# fields every source object or document has besides its schema's, for source_filters
+BUCKET_SYSTEM_FIELDS: tuple[str, ...] = (
+    "object_id",
+    "key_prefix",
+    "blobs",
+    "blobs.property",
+    "blobs.type",
+    "created_at",
+    "updated_at",
+    "status",
+)
+COLLECTION_SYSTEM_FIELDS: tuple[str, ...] = (
+    "document_id",
+    "collection_id",
+    "root_bucket_id",
+    "source_object_id",
+    "created_at",
+    "updated_at",
+)
+COLLECTION_SYSTEM_PREFIXES: tuple[str, ...] = ("__",)
+MAX_LISTED_DIFFERENCES = 10
+
+
+def not_found_message(path: str) -> str:
+    """The contract's exact wording for a mapped or passed-through path the source does not have."""
+    return f"The source field '{path}' does not exist in the source schema."
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What a source id stands for: its schema, or why it has none usable."""
+
+    schema: SchemaDef | None
+    problem: str | None = None
+
+
+class SourceIndex:
+    """Source ids the resolver can look up, read lazily and once each."""
+
+    def __init__(
+        self,
+        buckets: Mapping[str, Any],
+        collections: Mapping[str, Any],
+        *,
+        bucket_reader: Callable[[str, Any], Source],
+        collection_reader: Callable[[str, Any], Source],
+    ) -> None:
+        self.buckets = buckets
+        self.collections = collections
+        self._read = {"bucket": bucket_reader, "collection": collection_reader}
+        self._cache: dict[tuple[str, str], Source] = {}
+
+    def ids(self, kind: str) -> Mapping[str, Any]:
+        return self.buckets if kind == "bucket" else self.collections
+
+    def get(self, kind: str, source_id: str) -> Source | None:
+        key = (kind, source_id)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        table = self.ids(kind)
+        if source_id not in table:
+            return None
+        found = self._read[kind](source_id, table[source_id])
+        self._cache[key] = found
+        return found
+
+
+def read_bucket_source(bucket_id: str, raw: Any) -> Source:
+    """A bucket given as a ``BucketCreateRequest`` or as its bare ``bucket_schema``."""
+    if hasattr(raw, "model_dump"):
+        raw = raw.model_dump(mode="python", exclude_unset=True)
+    if not isinstance(raw, Mapping):
+        return Source(None, f"bucket {bucket_id!r} is not a BucketCreateRequest or bucket_schema object")
+    if "properties" not in raw:
+        if raw.get("bucket_schema") is None:
+            # the contract's rule: without a bucket_schema every mapped field is "not in the source schema"
+            return Source(SchemaDef(fields={}))
+        raw = raw["bucket_schema"]
+    schema, issues = read_bucket_schema(raw)
+    if schema is None:
+        first = next((i for i in issues if i.is_error), None)
+        detail = f": {first}" if first else ""
+        return Source(None, f"bucket {bucket_id!r} has an unusable bucket_schema{detail}")
+    return Source(schema)
+
+
+def read_collection_source(collection_id: str, raw: Any) -> Source:
+    """An upstream collection: a prior resolution, or a dict with its ``output_schema``."""
+    if isinstance(raw, CollectionResolution):
+        if not raw.ok or raw.output_def is None:
+            return Source(None, f"collection {collection_id!r} did not resolve, so its output schema is unknown")
+        return Source(raw.output_def)
+    if isinstance(raw, Mapping) and "properties" not in raw:
+        raw = raw.get("output_schema")
+    schema, issues = read_bucket_schema(raw)
+    if schema is None:
+        first = next((i for i in issues if i.is_error), None)
+        detail = f": {first}" if first else ""
+        return Source(None, f"collection {collection_id!r} has no usable output_schema{detail}")
+    return Source(schema)
+
+
+class CollectionResolution:
+    """The outcome of resolving one collection: its issues, schemas and compiled object mapper."""
+
+    __slots__ = (
+        "_field_plans",
+        "_input_plans",
+        "_mapper",
+        "collection_id",
+        "collection_name",
+        "extractor",
+        "input_def",
+        "issues",
+        "output_def",
+        "source_ids",
+        "source_type",
+    )
+
+    def __init__(
+        self,
+        *,
+        issues: list[Issue],
+        input_def: SchemaDef | None,
+        output_def: SchemaDef | None,
+        extractor: ExtractorDefinition | None,
+        collection_name: str | None,
+        source_type: str | None,
+        source_ids: list[str],
+        input_plans: list[InputPlan],
+        field_plans: list[FieldPlan],
+        collection_id: str | None = None,
+    ) -> None:
+        self.issues = issues
+        self.input_def = input_def
+        self.output_def = output_def
+        self.extractor = extractor
+        self.collection_name = collection_name
+        self.source_type = source_type
+        self.source_ids = source_ids
+        self.collection_id = collection_id
+        self._input_plans = input_plans
+        self._field_plans = field_plans
+        self._mapper: Mapper | None = None
+
+    @property
+    def ok(self) -> bool:
+        """No error-level issue (warnings such as ``deprecated_alias`` do not count)."""
+        return not any(i.is_error for i in self.issues)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if not i.is_error]
+
+    @property
+    def input_schema(self) -> dict[str, Any]:
+        """The schema input mappings were checked against, ``{"properties": {...}}`` (empty when unknown)."""
+        return self.input_def.to_dict() if self.input_def is not None else {"properties": {}}
+
+    @property
+    def output_schema(self) -> dict[str, Any]:
+        """Passthrough fields then extractor outputs, ``{"properties": {...}}``; best effort when not ok."""
+        return self.output_def.to_dict() if self.output_def is not None else {"properties": {}}
+
+    def map_object(self, obj: Any) -> dict[str, dict[str, Any]]:
+        """Build ``{"inputs": {...}, "fields": {...}}`` for one source object or document.
+
+        Raises :class:`schemakit.MappingError` (code ``missing_source_value``,
+        one issue per mapped input or required passthrough field without a
+        value) and :class:`UnresolvedCollectionError` when the resolution is
+        not ok, since there is no trustworthy plan to run.
+        """
+        mapper = self._mapper
+        if mapper is None:
+            if not self.ok:
+                raise UnresolvedCollectionError(self.errors)
+            mapper = self._mapper = compile_mapper(self._input_plans, self._field_plans)
+        return mapper(obj)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "collection_id": self.collection_id,
+            "collection_name": self.collection_name,
+            "ok": self.ok,
+            "issues": [i.to_dict() for i in self.issues],
+            "input_schema": self.input_schema,
+            "output_schema": self.output_schema,
+        }
+
+    def __repr__(self) -> str:
+        label = self.collection_id or self.collection_name or "collection"
+        return f"<CollectionResolution {label} ok={self.ok} issues={len(self.issues)}>"
+
+
+class UnresolvedCollectionError(ValueError):
+    """``map_object`` on a resolution that has errors; ``issues`` are those errors."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        listed = "; ".join(str(i) for i in issues[:3])
+        more = f" (and {len(issues) - 3} more)" if len(issues) > 3 else ""
+        super().__init__(f"cannot map objects through a collection that did not resolve: {listed}{more}")
+
+
+def resolve(
+    raw_request: Any,
+    sources: SourceIndex,
+    registry: ExtractorRegistry,
+    *,
+    collection_id: str | None = None,
+    skip_sources: Mapping[str, Issue] | None = None,
+) -> CollectionResolution:
+    """Resolve one request; ``skip_sources`` maps source ids to an issue to report instead of looking them up."""
+    reader = RequestReader()
+    spec = reader.read(raw_request)
+    return _Resolver(spec, reader.issues, sources, registry, skip_sources or {}).run(collection_id)
+
+
+class _Resolver:
+    def __init__(
+        self,
+        spec: RequestSpec,
+        issues: list[Issue],
+        sources: SourceIndex,
+        registry: ExtractorRegistry,
+        skip_sources: Mapping[str, Issue],
+    ) -> None:
+        self.spec = spec
+        self.issues = issues
+        self.sources = sources
+        self.registry = registry
+        self.skip_sources = skip_sources
+
+    def report(self, code: str, path: Path, message: str, hint: str | None = None) -> None:
+        self.issues.append(Issue(code, path, message, hint))
+
+    def run(self, collection_id: str | None) -> CollectionResolution:
+        spec = self.spec
+        source_schema = self.source_schema()
+        schema = self.input_schema(source_schema)
+        extractor = self.extractor()
+        input_plans = self.input_mappings(schema, extractor)
+        fields, field_plans = self.passthrough(schema, extractor)
+        if extractor is not None:
+            fields.update(extractor.outputs.fields)
+        output = SchemaDef(fields=fields)
+        self.source_filters(schema)
+        return CollectionResolution(
+            issues=self.issues,
+            input_def=schema,
+            output_def=output,
+            extractor=extractor,
+            collection_name=spec.name,
+            source_type=spec.source.type,
+            source_ids=[sid for sid, _ in spec.source.ids],
+            input_plans=input_plans,
+            field_plans=field_plans,
+            collection_id=collection_id,
+        )
+
+    # --- source and input schema -------------------------------------------------------------------
+
+    def source_schema(self) -> SchemaDef | None:
+        kind = self.spec.source.type
+        if kind is None:
+            return None
+        found: list[tuple[str, Path, SchemaDef]] = []
+        for source_id, where in self.spec.source.ids:
+            skipped = self.skip_sources.get(source_id)
+            if skipped is not None:
+                self.issues.append(Issue(skipped.code, where, skipped.message, skipped.hint, skipped.severity))
+                continue
+            source = self.sources.get(kind, source_id)
+            if source is None:
+                self.unknown_source(kind, source_id, where)
+            elif source.schema is None:
+                self.report("unresolved_source", where, source.problem or f"{kind} {source_id!r} has no usable schema")
+            else:
+                found.append((source_id, where, source.schema))
+        if not found:
+            return None
+        first_id, _, first = found[0]
+        for other_id, where, other in found[1:]:
+            differences = schema_differences(first, other, first_id, other_id)
+            if differences:
+                listed = "; ".join(differences[:MAX_LISTED_DIFFERENCES])
+                if len(differences) > MAX_LISTED_DIFFERENCES:
+                    listed += f"; and {len(differences) - MAX_LISTED_DIFFERENCES} more"
+                self.report(
+                    "incompatible_source_schemas",
+                    where,
+                    f"{kind} {other_id!r} has a schema incompatible with {first_id!r}: {listed}",
+                    hint="every source needs the same field names, types and required flags",
+                )
+        return first
+
+    def unknown_source(self, kind: str, source_id: str, where: Path) -> None:
+        known = self.sources.ids(kind)
+        other = "collection" if kind == "bucket" else "bucket"
+        hint: str | None
+        if source_id in self.sources.ids(other):
+            key = "collection_id" if other == "collection" else "bucket_ids"
+            hint = f"{source_id!r} is a {other}; set source.type to {other!r} and use {key!r}"
+        else:
+            hint = closest_hint(source_id, known)
+            if hint is None and known:
+                hint = f"known {kind}s: " + ", ".join(sorted(known)[:10]) + (", ..." if len(known) > 10 else "")
+        self.report("unknown_source", where, f"no {kind} with id {source_id!r}", hint)
+
+    def input_schema(self, source: SchemaDef | None) -> SchemaDef | None:
+        raw = self.spec.input_schema
+        if raw is MISSING:
+            return source
+        given, issues = read_bucket_schema(raw)
+        self.issues.extend(i.prefixed("input_schema") for i in issues)
+        if given is None:
+            return source
+        if source is not None:
+            self.check_input_schema(given, source)
+        return given
+
+    def check_input_schema(self, given: SchemaDef, source: SchemaDef) -> None:
+        for segments, f in given.walk():
+            where: Path = ("input_schema", "properties")
+            for i, seg in enumerate(segments):
+                where = (*where, seg) if i == 0 else (*where, "properties", seg)
+            dotted = ".".join(segments)
+            found = resolve_path(source, dotted)
+            if found is None:
+                close = suggest_paths(source, dotted)
+                self.report(
+                    "incompatible_input_schema",
+                    where,
+                    f"input_schema field '{dotted}' does not exist in the source schema",
+                    hint=f"did you mean {quote_list(close)}?" if close else None,
+                )
+            elif type_signature(found.field) != type_signature(f):
+                self.report(
+                    "incompatible_input_schema",
+                    (*where, "type"),
+                    f"input_schema field '{dotted}' is {type_signature(f)} but the source field is "
+                    f"{type_signature(found.field)}",
+                    hint=f'write "type": "{found.field.type}"',
+                )
+
+    # --- extractor ---------------------------------------------------------------------------------
+
+    def extractor(self) -> ExtractorDefinition | None:
+        name, version = self.spec.extractor_name, self.spec.version
+        if name is None:
+            return None
+        versions = self.registry.versions(name)
+        if not versions:
+            hint = closest_hint(name, self.registry.names())
+            known = "known extractors: " + ", ".join(self.registry.names())
+            self.report(
+                "unknown_extractor",
+                (*FE, "feature_extractor_name"),
+                f"no feature extractor named {name!r}",
+                hint=hint or known,
+            )
+            return None
+        if version is None:
+            self.report(
+                "invalid_collection_request",
+                (*FE, "version"),
+                f"'version' is required; {name!r} has " + ", ".join(versions),
+                hint=f'write "version": "{versions[-1]}"',
+            )
+            version = versions[-1]
+        found = self.registry.get(name, version)
+        if found is None:
+            self.report(
+                "unknown_extractor",
+                (*FE, "version"),
+                f"{name!r} has no version {version!r}",
+                hint="known versions: " + ", ".join(versions),
+            )
+        return found
+
+    # --- input mappings ----------------------------------------------------------------------------
+
+    def lookup(self, schema: SchemaDef, dotted: str, where: Path) -> SourcePath | None:
+        found = resolve_path(schema, dotted)
+        if found is None:
+            self.not_found(schema, dotted, where)
+        return found
+
+    def not_found(self, schema: SchemaDef, dotted: str, where: Path) -> None:
+        hint: str | None
+        if not schema.fields:
+            hint = "the source schema has no fields; give the source bucket a bucket_schema"
+        else:
+            close = suggest_paths(schema, dotted)
+            hint = f"did you mean {quote_list(close)}?" if close else None
+        self.report("source_field_not_found", where, not_found_message(dotted), hint)
+
+    def input_mappings(self, schema: SchemaDef | None, extractor: ExtractorDefinition | None) -> list[InputPlan]:
+        plans: list[InputPlan] = []
+        mapped: set[str] = set()
+        for spec in self.spec.inputs:
+            declared = None
+            if extractor is not None:
+                declared = extractor.inputs.get(spec.name)
+                if declared is None:
+                    names = list(extractor.inputs)
+                    hint = closest_hint(spec.name, names) or f"inputs of {extractor.name}: " + ", ".join(names)
+                    self.report(
+                        "unknown_extractor_input",
+                        spec.where,
+                        f"{extractor.name} {extractor.version} has no input {spec.name!r}",
+                        hint,
+                    )
+                else:
+                    mapped.add(spec.name)
+            if spec.kind == "literal":
+                plans.append(InputPlan(spec.name, constant(spec.override), spec.where, None))
+                continue
+            if schema is None or spec.path is None:
+                continue
+            found = self.lookup(schema, spec.path, spec.path_where)
+            if found is None:
+                continue
+            if spec.kind == "vector":
+                if found.field.type != "array":
+                    self.report(
+                        "input_type_mismatch",
+                        spec.path_where,
+                        f"a vector mapping needs an array field; source field '{spec.path}' is {found.field.type}",
+                        hint=self.fields_of_types(schema, ("array",)),
+                    )
+            elif declared is not None and found.field.type not in declared.accepts:
+                self.report(
+                    "input_type_mismatch",
+                    spec.path_where,
+                    f"input {spec.name!r} of {extractor.name if extractor else ''} accepts "
+                    f"{', '.join(declared.accepts)}; source field '{spec.path}' is {found.field.type}",
+                    hint=self.fields_of_types(schema, declared.accepts),
+                )
+            plans.append(InputPlan(spec.name, compile_getter(found), spec.where, spec.path))
+        if extractor is not None:
+            self.missing_inputs(extractor, mapped, schema)
+        return plans
+
+    def missing_inputs(self, extractor: ExtractorDefinition, mapped: set[str], schema: SchemaDef | None) -> None:
+        where: Path = (*FE, "input_mappings")
+        label = f"{extractor.name} {extractor.version}"
+        for name in extractor.required_inputs:
+            if name not in mapped:
+                accepts = extractor.inputs[name].accepts
+                self.report(
+                    "missing_extractor_input",
+                    where,
+                    f"{label} requires input {name!r} ({', '.join(accepts)}), which is not mapped",
+                    hint=self.fields_of_types(schema, accepts, prefix=f"map {name!r} to "),
+                )
+        if extractor.needs_any_input and not mapped:
+            names = list(extractor.inputs)
+            self.report(
+                "missing_extractor_input",
+                where,
+                f"{label} needs at least one of its inputs mapped ({', '.join(names)}); none is",
+            )
+
+    def fields_of_types(self, schema: SchemaDef | None, types: Iterable[str], *, prefix: str = "") -> str | None:
+        """A hint naming up to three source fields of an accepted type, if the schema has any."""
+        if schema is None:
+            return None
+        wanted = set(types)
+        found: list[str] = []
+        for segments, f in schema.walk():
+            if f.type in wanted:
+                found.append(".".join(segments))
+                if len(found) == 3:
+                    break
+        if not found:
+            return None
+        return f"{prefix or 'source fields of an accepted type: '}{quote_list(found)}"
+
+    # --- passthrough and output fields -------------------------------------------------------------
+
+    def passthrough(
+        self, schema: SchemaDef | None, extractor: ExtractorDefinition | None
+    ) -> tuple[dict[str, FieldDef], list[FieldPlan]]:
+        outputs = extractor.outputs.fields if extractor is not None else {}
+        fields: dict[str, FieldDef] = {}
+        plans: list[FieldPlan] = []
+        taken: dict[str, str] = {}
+
+        def claim(name: str, where: Path, origin: str) -> bool:
+            problem = None
+            if name in SYSTEM_FIELDS:
+                problem = f"output field {name!r} ({origin}) collides with a system field"
+            elif name in outputs:
+                problem = f"output field {name!r} ({origin}) collides with an output of the extractor"
+            elif name in taken:
+                problem = f"output field {name!r} ({origin}) collides with {taken[name]}"
+            if problem:
+                suggestion = f"source_{name}" if not name.startswith("source_") else f"{name}_2"
+                self.report("target_conflict", where, problem, hint=f"set a different target_path, e.g. '{suggestion}'")
+                return False
+            taken[name] = origin
+            return True
+
+        def add(entry: PassthroughSpec, found: SourcePath | None) -> None:
+            name = entry.output_name
+            if not TARGET_NAME.fullmatch(name):
+                self.report(
+                    "invalid_target_name",
+                    entry.name_where,
+                    f"output field name {name!r} must start with a letter or '_' and contain only letters, "
+                    "digits, '_' and '-'",
+                )
+                return
+            if not claim(name, entry.name_where, f"field_passthrough[{entry.index}]"):
+                return
+            if found is not None:
+                fields[name] = found.output_field(name)
+                plans.append(
+                    FieldPlan(
+                        name, compile_getter(found), entry.where, entry.source_path, entry.required, entry.default
+                    )
+                )
+            elif entry.default is not MISSING:
+                ftype = default_type(entry.default) or "string"
+                fields[name] = FieldDef(name=name, type=ftype, default=entry.default)
+                plans.append(
+                    FieldPlan(name, constant(entry.default), entry.where, entry.source_path, False, entry.default)
+                )
+
+        resolved: list[tuple[PassthroughSpec, SourcePath | None, bool]] = []
+        for entry in self.spec.passthrough:
+            found = None
+            ok = True
+            if schema is not None:
+                found = resolve_path(schema, entry.source_path)
+                if found is None and entry.default is MISSING:
+                    self.not_found(schema, entry.source_path, (*entry.where, "source_path"))
+                    ok = False
+            resolved.append((entry, found, ok))
+
+        if self.spec.include_all and schema is not None:
+            by_top: dict[str, list[tuple[PassthroughSpec, SourcePath | None]]] = {}
+            rest: list[tuple[PassthroughSpec, SourcePath | None]] = []
+            for entry, found, ok in resolved:
+                if not ok:
+                    continue
+                if found is not None and len(found.steps) == 1:
+                    by_top.setdefault(found.last, []).append((entry, found))
+                else:
+                    rest.append((entry, found))
+            where_all: Path = (*FE, "include_all_source_fields")
+            for name, f in schema.fields.items():
+                configured = by_top.get(name)
+                if configured:
+                    for entry, found in configured:
+                        add(entry, found)
+                    continue
+                if claim(name, where_all, f"source field {name!r} passed by include_all_source_fields"):
+                    fields[name] = f
+                    top = resolve_path(schema, name)
+                    assert top is not None
+                    plans.append(FieldPlan(name, compile_getter(top), where_all, name, False, MISSING))
+            for entry, found in rest:
+                add(entry, found)
+        else:
+            for entry, found, ok in resolved:
+                if ok:
+                    add(entry, found)
+        return fields, plans
+
+    # --- source filters ----------------------------------------------------------------------------
+
+    def source_filters(self, schema: SchemaDef | None) -> None:
+        filters = self.spec.source.filters
+        if filters is None or schema is None:
+            return
+        from schemakit.filters import check_filter  # type: ignore[attr-defined,unused-ignore] # the filter pillar loads its grammar; only pay for it here
+
+        if self.spec.source.type == "collection":
+            system, prefixes = COLLECTION_SYSTEM_FIELDS, COLLECTION_SYSTEM_PREFIXES
+        else:
+            system, prefixes = BUCKET_SYSTEM_FIELDS, ()
+        found = check_filter(filters, schema, system_fields=system, system_prefixes=prefixes)
+        self.issues.extend(i.prefixed("source", "source_filters", "filters") for i in found)
+
+
+def type_signature(f: FieldDef) -> str:
+    """``string``, ``array of string``: the type as compared between schemas."""
+    parts = [f.type]
+    node = f.items
+    while node is not None:
+        parts.append(node.type)
+        node = node.items
+    return " of ".join(parts)
+
+
+def schema_differences(a: SchemaDef, b: SchemaDef, a_id: str, b_id: str) -> list[str]:
+    """Every field-level difference between two source schemas, as short phrases."""
+    left = {".".join(p): f for p, f in a.walk()}
+    right = {".".join(p): f for p, f in b.walk()}
+    out: list[str] = []
+    for path, f in left.items():
+        g = right.get(path)
+        if g is None:
+            out.append(f"'{path}' is missing in {b_id!r}")
+            continue
+        if type_signature(f) != type_signature(g):
+            out.append(f"'{path}' is {type_signature(f)} in {a_id!r} but {type_signature(g)} in {b_id!r}")
+        elif f.required != g.required:
+            out.append(
+                f"'{path}' is {'required' if f.required else 'optional'} in {a_id!r} but "
+                f"{'required' if g.required else 'optional'} in {b_id!r}"
+            )
+    out.extend(f"'{path}' is only in {b_id!r}" for path in right if path not in left)
+    return out
