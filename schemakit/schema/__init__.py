@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from schemakit.schema._compiled import (
+    BatchResult,
+    CompiledSchema,
+    ValidationResult,
+    compile_bucket,
+    compile_schema,
+)
 from schemakit.schema._definition import (
     ALL_TYPES,
     FILE_TYPES,
@@ -12,14 +19,35 @@ from schemakit.schema._definition import (
     load_bucket_schema,
     read_bucket_schema,
 )
+from schemakit.schema._models import (
+    BucketCreateRequest,
+    BucketSchema,
+    BucketSchemaField,
+    CreateBlobRequest,
+    CreateObjectRequest,
+    CreateObjectsBatchRequest,
+    UniqueKeyConfig,
+)
 
 __all__ = [
     "ALL_TYPES",
     "FILE_TYPES",
     "METADATA_TYPES",
+    "BatchResult",
+    "BucketCreateRequest",
+    "BucketSchema",
+    "BucketSchemaField",
+    "CompiledSchema",
+    "CreateBlobRequest",
+    "CreateObjectRequest",
+    "CreateObjectsBatchRequest",
     "FieldDef",
     "SchemaDef",
+    "UniqueKeyConfig",
+    "ValidationResult",
     "check_unique_key",
+    "compile_bucket",
+    "compile_schema",
     "load_bucket_schema",
     "read_bucket_schema",
 ]

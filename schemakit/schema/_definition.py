@@ -116,7 +116,9 @@ class SchemaDef:
 
     def walk(self) -> Iterator[tuple[tuple[str, ...], FieldDef]]:
         """Every field with its dotted path segments; array items share the array's path."""
-        stack: list[tuple[tuple[str, ...], FieldDef]] = [((name,), f) for name, f in reversed(self.fields.items())]
+        stack: list[tuple[tuple[str, ...], FieldDef]] = [
+            ((name,), f) for name, f in reversed(list(self.fields.items()))
+        ]
         while stack:
             path, f = stack.pop()
             yield path, f
@@ -124,7 +126,7 @@ class SchemaDef:
             while node is not None and node.type == "array":
                 node = node.items
             if node is not None and node.properties:
-                stack.extend(((*path, k), v) for k, v in reversed(node.properties.items()))
+                stack.extend(((*path, k), v) for k, v in reversed(list(node.properties.items())))
 
     def lookup(self, dotted: str) -> FieldDef | None:
         """The field a dotted path names, descending through objects and arrays of objects."""

@@ -1,0 +1,269 @@
+"""``compile_schema`` and what it returns: the compiled validator and its results."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from schemakit._dates import as_instant, parse_date, parse_datetime
+from schemakit._issues import Issue, SchemaDefinitionError, describe
+from schemakit.schema import _runtime as rt
+from schemakit.schema._codegen import Options, generate
+from schemakit.schema._definition import SchemaDef, check_unique_key, read_bucket_schema
+from schemakit.schema._jsonschema import build_json_schema
+
+MAX_BATCH = 100
+DEFAULT_MAX_INLINE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationResult:
+    """The verdict on one object: ``ok`` when no issue is an error; ``value`` is the normalized object then."""
+
+    ok: bool
+    issues: list[Issue] = field(default_factory=list)
+    value: dict[str, Any] | None = None
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """The verdict on a batch: batch-level issues and every object's issues, located under ``("objects", i)``."""
+
+    ok: bool
+    issues: list[Issue] = field(default_factory=list)
+    results: list[ValidationResult] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def _as_plain(value: Any) -> Any:
+    """pydantic models are accepted wherever a dict is; anything else is left for the checks to judge."""
+    dump = getattr(value, "model_dump", None)
+    if dump is not None and not isinstance(value, dict) and callable(dump):
+        try:
+            return dump(mode="python", exclude_unset=True, by_alias=True)
+        except Exception:  # a foreign object with a model_dump of its own: judge it as it is
+            return value
+    return value
+
+
+class CompiledSchema:
+    """A bucket schema compiled to Python functions; build it with :func:`compile_schema`."""
+
+    __slots__ = ("_collect", "_generated", "_key_types", "_normalize", "_options", "_schema", "_unique_key")
+
+    def __init__(self, schema: SchemaDef, *, unique_key: tuple[str, ...], strict: bool, max_inline_bytes: int) -> None:
+        self._schema = schema
+        self._unique_key = unique_key
+        self._options = Options(strict=strict, max_inline_bytes=max_inline_bytes, unique_key=unique_key)
+        self._generated = generate(schema, self._options)
+        self._collect = self._generated.collect
+        self._normalize = self._generated.normalize
+        self._key_types = tuple((name, schema.fields[name].type) for name in unique_key)
+
+    # -- the pinned API -----------------------------------------------------------------------
+
+    def is_valid(self, obj: Any) -> bool:
+        """Whether ``obj`` is a valid object request: the verdict of :meth:`validate`, without building issues."""
+        if self._generated.is_valid(obj):
+            return True
+        if obj.__class__ is dict:
+            return False
+        plain = _as_plain(obj)
+        return plain is not obj and self._generated.is_valid(plain)
+
+    def validate(self, obj: Any) -> ValidationResult:
+        """Every issue of ``obj``, and the normalized object (defaults filled, blob types lower-cased) when ok."""
+        if obj.__class__ is not dict:
+            obj = _as_plain(obj)
+        issues: list[Issue] = []
+        self._collect(obj, issues)
+        if not issues:
+            return ValidationResult(True, issues, self._normalize(obj))
+        if rt.has_error(issues):
+            return ValidationResult(False, issues, None)
+        return ValidationResult(True, issues, self._normalize(obj))
+
+    def validate_batch(self, request: Any) -> BatchResult:
+        """Check a CreateObjectsBatchRequest: its shape, its size, each object, and duplicate unique keys."""
+        request = _as_plain(request)
+        issues: list[Issue] = []
+        results: list[ValidationResult] = []
+        if not isinstance(request, dict):
+            issues.append(Issue("invalid_request", (), f"a batch request must be an object, found {describe(request)}"))
+            return BatchResult(False, issues, results)
+        objects = request.get("objects", rt.ABSENT)
+        if objects is rt.ABSENT or not isinstance(objects, list):
+            found = "nothing" if objects is rt.ABSENT else describe(objects)
+            issues.append(
+                Issue("invalid_request", ("objects",), f"'objects' must be a list of object requests, found {found}")
+            )
+            return BatchResult(False, issues, results)
+        if len(objects) > MAX_BATCH:
+            issues.append(
+                Issue(
+                    "batch_too_large",
+                    ("objects",),
+                    f"a batch holds at most {MAX_BATCH} objects; this one has {len(objects)}",
+                    hint=f"split it into batches of {MAX_BATCH}",
+                )
+            )
+        first_seen: dict[Any, int] = {}
+        for i, obj in enumerate(objects):
+            result = self.validate(obj)
+            if self._unique_key:
+                key = self.unique_key_value(obj)
+                if key is not None:
+                    first = first_seen.setdefault(key, i)
+                    if first != i:
+                        result = ValidationResult(False, [*result.issues, self._duplicate_issue(key, first)], None)
+            results.append(result)
+            issues.extend(issue.prefixed("objects", i) for issue in result.issues)
+        ok = not rt.has_error(issues)
+        return BatchResult(ok, issues, results)
+
+    def json_schema(self) -> dict[str, Any]:
+        """A JSON Schema (2020-12) for an object request of this bucket, as far as JSON Schema can say it."""
+        return build_json_schema(self._schema, self._options)
+
+    # -- for the CLI and tooling (pinned) -----------------------------------------------------------
+
+    @property
+    def schema(self) -> SchemaDef:
+        return self._schema
+
+    @property
+    def unique_key_fields(self) -> tuple[str, ...]:
+        return self._unique_key
+
+    @property
+    def strict(self) -> bool:
+        return self._options.strict
+
+    @property
+    def max_inline_bytes(self) -> int:
+        return self._options.max_inline_bytes
+
+    @property
+    def source(self) -> str:
+        """The generated Python source, for debugging."""
+        return self._generated.source
+
+    def unique_key_value(self, obj: Any) -> tuple[Any, ...] | None:
+        """The object's unique key as a hashable tuple (equal keys compare equal), or None when incomplete.
+
+        Date and date-time values are normalized to ISO text (date-times as UTC instants),
+        integral floats to ints, and values of the wrong kind to a JSON text, so the key of
+        any object can go into a set.
+        """
+        if not self._unique_key:
+            return None
+        obj = _as_plain(obj)
+        if not isinstance(obj, dict):
+            return None
+        parts: list[Any] = []
+        for name, ftype in self._key_types:
+            v = obj.get(name)
+            if v is None or (isinstance(v, str) and not v):
+                return None
+            parts.append(_key_part(v, ftype))
+        return tuple(parts)
+
+    def _duplicate_issue(self, key: tuple[Any, ...], first: int) -> Issue:
+        fields = self._unique_key
+        shown = ", ".join(f"{n}={describe(v).split(' ', 1)[-1]}" for n, v in zip(fields, key, strict=True))
+        path: tuple[str, ...] = (fields[0],) if len(fields) == 1 else ()
+        return Issue(
+            "duplicate_unique_key",
+            path,
+            f"unique key ({shown}) repeats object {first} of this batch",
+            hint="each object of a batch needs its own unique key",
+        )
+
+    def __repr__(self) -> str:
+        return f"<CompiledSchema fields={list(self._schema.fields)} unique_key={list(self._unique_key)}>"
+
+
+def _key_part(v: Any, ftype: str) -> Any:
+    if ftype == "date":
+        if isinstance(v, str):
+            d = parse_date(v)
+            return d.isoformat() if d is not None else v
+        if isinstance(v, date) and not isinstance(v, datetime):
+            return v.isoformat()
+    elif ftype == "datetime":
+        if isinstance(v, str):
+            parsed = parse_datetime(v)
+            return parsed[0].astimezone(UTC).isoformat() if parsed is not None else v
+        if isinstance(v, datetime):
+            return as_instant(v).astimezone(UTC).isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, (str, int, float)):
+        return v
+    try:
+        hash(v)
+    except TypeError:
+        return json.dumps(v, sort_keys=True, default=repr)
+    return v
+
+
+def compile_schema(
+    bucket_schema: Any,
+    *,
+    unique_key: Any = None,
+    strict: bool = False,
+    max_inline_bytes: int = DEFAULT_MAX_INLINE_BYTES,
+) -> CompiledSchema:
+    """Compile a bucket_schema (dict or :class:`BucketSchema`) into a validator for object requests.
+
+    Raises :class:`SchemaDefinitionError` listing every problem of the schema and the unique key.
+    """
+    schema, issues = read_bucket_schema(bucket_schema)
+    key_fields: tuple[str, ...] = ()
+    if unique_key is not None and schema is not None:
+        key_fields, key_issues = check_unique_key(schema, unique_key)
+        issues.extend(key_issues)
+    if isinstance(max_inline_bytes, bool) or not isinstance(max_inline_bytes, int) or max_inline_bytes < 0:
+        issues.append(
+            Issue(
+                "invalid_schema",
+                ("max_inline_bytes",),
+                f"max_inline_bytes must be a non-negative integer, found {describe(max_inline_bytes)}",
+            )
+        )
+    if schema is None or any(i.is_error for i in issues):
+        raise SchemaDefinitionError(issues)
+    return CompiledSchema(schema, unique_key=key_fields, strict=bool(strict), max_inline_bytes=max_inline_bytes)
+
+
+def compile_bucket(request: Mapping[str, Any] | Any, *, strict: bool = False) -> CompiledSchema:
+    """Compile a whole BucketCreateRequest (its ``bucket_schema`` and ``unique_key``).
+
+    Issues are located in the request: ``("bucket_schema", "properties", ...)``.
+    """
+    request = _as_plain(request)
+    if not isinstance(request, Mapping) or "bucket_schema" not in request:
+        raise SchemaDefinitionError(
+            [Issue("invalid_schema", ("bucket_schema",), "a bucket request needs a 'bucket_schema'")]
+        )
+    try:
+        return compile_schema(request["bucket_schema"], unique_key=request.get("unique_key"), strict=strict)
+    except SchemaDefinitionError as exc:
+        located = [i if i.path[:1] == ("unique_key",) else i.prefixed("bucket_schema") for i in exc.issues]
+        raise SchemaDefinitionError(located) from None

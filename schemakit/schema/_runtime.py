@@ -1,0 +1,234 @@
+"""Helpers the generated validators call: slow-path type tests and issue builders.
+
+Generated code inlines the common case (an exact ``str``/``int``/``dict``
+class) and calls these only for the rest, so a valid object rarely leaves the
+generated function. The builders own every message; generated code passes
+only the code, the path and the offending value, never text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from schemakit._dates import parse_date, parse_datetime
+from schemakit._issues import Issue, Path, describe, did_you_mean_hint
+from schemakit.schema._blobs import Problem, key_prefix_problem
+from schemakit.schema._definition import type_strict_equal
+
+ABSENT: Any = type("AbsentType", (), {"__repr__": lambda self: "ABSENT"})()
+
+
+def is_integer(v: Any) -> bool:
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int):
+        return True
+    return isinstance(v, float) and v.is_integer()
+
+
+def is_number(v: Any) -> bool:
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int):
+        return True
+    return isinstance(v, float) and math.isfinite(v)
+
+
+# States of a date or datetime value: the generated code branches on these small ints.
+OK, NAIVE, WRONG_TYPE, BAD_TEXT = 0, 1, 2, 3
+
+
+def date_state(v: Any) -> int:
+    if isinstance(v, str):
+        return OK if parse_date(v) is not None else BAD_TEXT
+    if isinstance(v, date) and not isinstance(v, datetime):
+        return OK
+    return WRONG_TYPE
+
+
+def datetime_state(v: Any) -> int:
+    if isinstance(v, str):
+        parsed = parse_datetime(v)
+        if parsed is None:
+            return BAD_TEXT
+        return NAIVE if parsed[1] else OK
+    if isinstance(v, datetime):
+        return NAIVE if v.tzinfo is None else OK
+    return WRONG_TYPE
+
+
+def in_enum(v: Any, enum: tuple[Any, ...]) -> bool:
+    if isinstance(v, date) and not isinstance(v, datetime):
+        v = v.isoformat()
+    return any(type_strict_equal(v, e) for e in enum)
+
+
+def key_prefix_ok(kp: Any) -> bool:
+    return key_prefix_problem(kp) is None
+
+
+# --- issue builders (collect mode only) ---
+
+
+def add_type_mismatch(issues: list[Issue], path: Path, expected: str, v: Any) -> None:
+    issues.append(Issue("type_mismatch", path, f"expected {expected}, found {describe(v)}"))
+
+
+def add_missing(issues: list[Issue], path: Path) -> None:
+    issues.append(Issue("missing_required_field", path, f"required field {str(path[-1])!r} is missing (or null)"))
+
+
+def add_missing_blob(issues: list[Issue], path: Path) -> None:
+    issues.append(
+        Issue(
+            "missing_required_field",
+            path,
+            f"required file field {str(path[-1])!r} has no blob",
+            hint=f'add a blob with "property": {str(path[-1])!r}',
+        )
+    )
+
+
+def add_enum_mismatch(issues: list[Issue], path: Path, v: Any, enum: tuple[Any, ...]) -> None:
+    shown = ", ".join(describe(e).split(" ", 1)[-1] for e in enum[:10]) + (", ..." if len(enum) > 10 else "")
+    hint = did_you_mean_hint(v, [e for e in enum if isinstance(e, str)]) if isinstance(v, str) else None
+    issues.append(Issue("enum_mismatch", path, f"expected one of {shown}, found {describe(v)}", hint))
+
+
+def add_date_issue(issues: list[Issue], path: Path, state: int, v: Any) -> None:
+    if state == WRONG_TYPE:
+        add_type_mismatch(issues, path, "a date string (YYYY-MM-DD)", v)
+    else:
+        issues.append(
+            Issue(
+                "invalid_date",
+                path,
+                f"expected a calendar date YYYY-MM-DD, found {describe(v)}",
+                hint="dates are written like 2024-01-05",
+            )
+        )
+
+
+def add_datetime_issue(issues: list[Issue], path: Path, state: int, v: Any) -> None:
+    if state == WRONG_TYPE:
+        add_type_mismatch(issues, path, "an RFC 3339 date-time string", v)
+    elif state == NAIVE:
+        issues.append(
+            Issue(
+                "naive_datetime",
+                path,
+                f"date-time {describe(v)} has no UTC offset; it is taken as UTC",
+                hint="append 'Z' or an offset such as +02:00",
+                severity="warning",
+            )
+        )
+    else:
+        issues.append(
+            Issue(
+                "invalid_datetime",
+                path,
+                f"expected an RFC 3339 date-time, found {describe(v)}",
+                hint="date-times are written like 2024-01-05T10:30:00Z",
+            )
+        )
+
+
+def add_unknown_fields(issues: list[Issue], path: Path, value: dict[Any, Any], known: frozenset[str]) -> None:
+    names = sorted(known)
+    for k in value:
+        if k in known:
+            continue
+        seg = k if isinstance(k, str) else repr(k)
+        hint = did_you_mean_hint(k, names) if isinstance(k, str) else None
+        issues.append(Issue("unknown_field", (*path, seg), f"unknown field {seg!r}", hint))
+
+
+def add_request_issue(issues: list[Issue], path: Path, message: str) -> None:
+    issues.append(Issue("invalid_request", path, message))
+
+
+def add_not_an_object(issues: list[Issue], v: Any) -> None:
+    issues.append(Issue("invalid_request", (), f"an object request must be an object, found {describe(v)}"))
+
+
+def add_bad_blobs(issues: list[Issue], v: Any) -> None:
+    issues.append(Issue("invalid_request", ("blobs",), f"'blobs' must be a list of blobs, found {describe(v)}"))
+
+
+def add_bad_flag(issues: list[Issue], name: str, v: Any) -> None:
+    issues.append(Issue("invalid_request", (name,), f"{name!r} must be true or false, found {describe(v)}"))
+
+
+def add_key_prefix_issue(issues: list[Issue], kp: Any) -> None:
+    message = key_prefix_problem(kp)
+    if message is not None:
+        code = "invalid_key_prefix" if isinstance(kp, str) else "invalid_request"
+        issues.append(Issue(code, ("key_prefix",), message))
+
+
+def add_blob_property_issue(issues: list[Issue], i: int, p: Any, files: Iterable[str]) -> None:
+    path: Path = ("blobs", i, "property")
+    if p is None:
+        issues.append(Issue("invalid_request", path, "a blob needs a 'property' naming a file field of the schema"))
+    elif not isinstance(p, str):
+        issues.append(Issue("invalid_request", path, f"a blob 'property' must be a string, found {describe(p)}"))
+    else:
+        names = list(files)
+        hint = did_you_mean_hint(p, names)
+        if hint is None:
+            hint = "file fields: " + ", ".join(names) if names else "the schema has no file fields"
+        issues.append(
+            Issue("unknown_blob_property", path, f"blob property {p!r} is not a file field of the schema", hint)
+        )
+
+
+def add_duplicate_blob(issues: list[Issue], i: int, p: str) -> None:
+    issues.append(
+        Issue(
+            "duplicate_blob_property",
+            ("blobs", i, "property"),
+            f"a second blob for property {p!r}, which takes one file",
+            hint="declare the field as an array of files to accept several",
+        )
+    )
+
+
+def add_blob_problems(issues: list[Issue], i: int, problems: tuple[Problem, ...]) -> None:
+    for code, sub, message, hint in problems:
+        issues.append(Issue(code, ("blobs", i, *sub), message, hint))
+
+
+def add_file_not_blob(issues: list[Issue], name: str, ftype: str) -> None:
+    issues.append(
+        Issue(
+            "file_field_not_blob",
+            (name,),
+            f"{name!r} is a file field ({ftype}); files are supplied as blobs, not as top-level keys",
+            hint=f'move it into "blobs": [{{"property": {json.dumps(name)}, "data": ...}}]',
+        )
+    )
+
+
+def add_missing_unique(issues: list[Issue], name: str) -> None:
+    issues.append(
+        Issue(
+            "missing_unique_key",
+            (name,),
+            f"unique key field {name!r} is missing, null or empty",
+            hint="every object needs a non-empty value for each unique key field",
+        )
+    )
+
+
+def add_unique_too_long(issues: list[Issue], name: str, v: str) -> None:
+    issues.append(
+        Issue("unique_key_too_long", (name,), f"unique key value is {len(v)} characters; at most 255 are allowed")
+    )
+
+
+def has_error(issues: list[Issue]) -> bool:
+    return any(i.severity == "error" for i in issues)
