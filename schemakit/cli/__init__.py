@@ -1,1 +1,76 @@
-"""(in progress)"""
+"""The ``schemakit`` console script: validate data, schemas, filters and pipelines in CI.
+
+Stages, as in check-jsonschema: click parses arguments into a config
+(``_app``), a runner reads inputs as a stream and checks them (``_check``,
+``_validate``, ``_commands``), and a reporter per ``--format`` renders the
+results (``_report``). Only ``main`` is public.
+
+Exit codes: 0 all valid; 1 the checked documents have error-severity issues;
+2 a usage error, an unreadable file, or an input the command needs valid (the
+schema given to ``validate``, a filter refused by ``--schema``); 3 an internal
+error (a bug: the traceback is printed). 130 on Ctrl-C, 141 on a closed pipe.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (the console script passes it to ``sys.exit``)."""
+    import click
+
+    from schemakit.cli._app import cli
+    from schemakit.cli._errors import UserError
+
+    try:
+        rv = cli.main(args=list(argv) if argv is not None else None, prog_name="schemakit", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        # usage errors keep click's usage line and "Try --help"; exit code 2
+        exc.show()
+        return exc.exit_code
+    except UserError as exc:
+        _flush_stdout()
+        sys.stderr.write(f"schemakit: error: {exc}\n")
+        return exc.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        sys.stderr.write("schemakit: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
+    except Exception:
+        import traceback
+
+        _flush_stdout()
+        traceback.print_exc()
+        sys.stderr.write("schemakit: internal error (a bug in schemakit; please report it with the traceback above)\n")
+        return 3
+    try:
+        _flush_stdout(raise_errors=True)
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
+    return rv if isinstance(rv, int) else 0
+
+
+def _flush_stdout(*, raise_errors: bool = False) -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        if raise_errors:
+            raise
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    # after the reader went away (`| head`), the interpreter's final flush would print a second error
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

@@ -1,0 +1,178 @@
+"""The click layer: parse arguments into a config and hand it to a runner; nothing else.
+
+Keeping click out of the runners means they can be tested and profiled
+without a command line, and the click layer stays a table of options.
+"""
+
+from __future__ import annotations
+
+import click
+
+from schemakit.cli._report import FORMATS
+
+_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+format_option = click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: file:line: pointer: code: message (hint); json: one document; github: workflow annotations.",
+)
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print the issues only, no summary or progress.")
+
+
+def _version() -> str:
+    import schemakit
+
+    return schemakit.__version__
+
+
+@click.group(context_settings=_CONTEXT)
+@click.version_option(_version(), "--version", "-V", prog_name="schemakit", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Check data, schemas, filters and pipelines against the bucket/collection contract.
+
+    \b
+    Examples:
+      schemakit validate fixtures/buckets/products.json fixtures/objects/
+      schemakit check-schema fixtures/buckets/*.json
+      schemakit check-pipeline fixtures/pipelines/video_pipeline.yaml --show-schemas
+      schemakit filter 'metadata.price < 500 AND NOT status = "draft"' objects.jsonl
+
+    Exit codes: 0 all valid, 1 issues found, 2 usage error or unusable input.
+    """
+
+
+@cli.command(context_settings=_CONTEXT)
+@click.argument("schema", metavar="SCHEMA")
+@click.argument("data", nargs=-1, required=True, metavar="DATA...")
+@format_option
+@click.option(
+    "--max-issues", type=click.IntRange(min=0), metavar="N", help="Print at most N issues (counting goes on)."
+)
+@click.option("--fail-fast", is_flag=True, help="Stop at the first invalid object.")
+@click.option("--strict", is_flag=True, help="Unknown fields are errors (unknown_field).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Worker processes for JSON Lines input (0: one per CPU); output is identical to --jobs 1.",
+)
+@quiet_option
+def validate(
+    schema: str,
+    data: tuple[str, ...],
+    fmt: str,
+    max_issues: int | None,
+    fail_fast: bool,
+    strict: bool,
+    jobs: int,
+    quiet: bool,
+) -> int:
+    """Validate objects in DATA against the bucket schema in SCHEMA.
+
+    SCHEMA is a bucket_schema ({"properties": ...}) or a whole BucketCreateRequest
+    (JSON or YAML); its unique_key is then enforced across all DATA. DATA are
+    .jsonl/.ndjson files (one object a line), .json files (an object, a list, or
+    {"objects": [...]}), directories of them, or - for JSON Lines on stdin.
+
+    \b
+    Examples:
+      schemakit validate fixtures/buckets/products.json fixtures/objects/
+      schemakit validate bucket.yaml big.jsonl --jobs 4 --format github
+      cat objects.jsonl | schemakit validate bucket.json - --format json
+    """
+    import os
+
+    from schemakit.cli._validate import ValidateConfig, run_validate
+
+    cfg = ValidateConfig(
+        schema=schema,
+        data=data,
+        format=fmt,
+        max_issues=max_issues,
+        fail_fast=fail_fast,
+        strict=strict,
+        jobs=jobs or os.cpu_count() or 1,
+        quiet=quiet,
+    )
+    return run_validate(cfg)
+
+
+@cli.command("check-schema", context_settings=_CONTEXT)
+@click.argument("schemas", nargs=-1, required=True, metavar="SCHEMA...")
+@format_option
+@quiet_option
+def check_schema(schemas: tuple[str, ...], fmt: str, quiet: bool) -> int:
+    """Report the definition errors of bucket schemas (bare or in a BucketCreateRequest).
+
+    \b
+    Examples:
+      schemakit check-schema fixtures/buckets/products.json
+      schemakit check-schema schemas/*.yaml --format github
+    """
+    from schemakit.cli._commands import run_check_schema
+
+    return run_check_schema(schemas, fmt=fmt, quiet=quiet)
+
+
+@cli.command("check-pipeline", context_settings=_CONTEXT)
+@click.argument("manifests", nargs=-1, required=True, metavar="MANIFEST...")
+@format_option
+@click.option("--show-schemas", is_flag=True, help="Print each collection's input and output schema.")
+@quiet_option
+def check_pipeline(manifests: tuple[str, ...], fmt: str, show_schemas: bool, quiet: bool) -> int:
+    """Resolve a pipeline manifest (buckets and collections, YAML or JSON) and report every problem.
+
+    \b
+    Examples:
+      schemakit check-pipeline fixtures/pipelines/video_pipeline.yaml
+      schemakit check-pipeline pipeline.yaml --show-schemas --format json
+    """
+    from schemakit.cli._commands import run_check_pipeline
+
+    return run_check_pipeline(manifests, fmt=fmt, show_schemas=show_schemas, quiet=quiet)
+
+
+@cli.command("filter", context_settings=_CONTEXT)
+@click.argument("filter_spec", metavar="FILTER")
+@click.argument("data", nargs=-1, metavar="DATA...")
+@click.option("--explain", is_flag=True, help="Print the canonical text, canonical JSON and AST instead of filtering.")
+@click.option("--schema", "schema", metavar="SCHEMA", help="Check the filter against a bucket schema first.")
+def filter_command(filter_spec: str, data: tuple[str, ...], explain: bool, schema: str | None) -> int:
+    """Print the records of DATA that match FILTER, as JSON Lines.
+
+    FILTER is the text form, the JSON form, or @FILE holding either.
+
+    \b
+    Examples:
+      schemakit filter 'metadata.price < 500 AND status IN ["active", "new"]' objects.jsonl
+      schemakit filter @filters/active.json data/ --schema bucket.json
+      schemakit filter 'age >= 30 AND NOT (dept = "HR")' --explain
+    """
+    from schemakit.cli._commands import run_filter
+
+    if not data and not explain:
+        raise click.UsageError("Missing argument 'DATA...' (or use --explain).")
+    return run_filter(filter_spec, data, explain=explain, schema=schema)
+
+
+@cli.command("export-jsonschema", context_settings=_CONTEXT)
+@click.argument("schema", metavar="SCHEMA")
+@click.option("--strict", is_flag=True, help="Export the strict variant (no unknown fields).")
+def export_jsonschema(schema: str, strict: bool) -> int:
+    """Print the JSON Schema (2020-12) for object requests of the bucket in SCHEMA.
+
+    \b
+    Examples:
+      schemakit export-jsonschema fixtures/buckets/products.json > products.schema.json
+    """
+    from schemakit.cli._commands import run_export_jsonschema
+
+    return run_export_jsonschema(schema, strict=strict)

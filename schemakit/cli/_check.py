@@ -1,0 +1,279 @@
+"""The checking stage of ``validate``: data sources in, chunks of findings out.
+
+Objects are read in blocks of lines (a few MB), checked, and reduced to a
+``Chunk``: how many objects and lines it held and a sparse list of findings
+(objects that have issues or a unique-key value). Valid objects leave nothing
+behind, so memory stays flat however long the file is. The same block
+function runs in-process (``--jobs 1``) and in worker processes (``--jobs N``);
+the parent merges chunks in input order, so both give identical output.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
+from typing import IO, Any, NamedTuple
+
+from schemakit._issues import Issue
+from schemakit.cli._errors import UserError
+from schemakit.cli._inputs import DataSource, JsonItem, iter_json_items, read_text, stdin_binary
+
+BLOCK_BYTES = 4 << 20
+MAX_BATCH_OBJECTS = 100
+
+_JSONL_HINT = "each line of a JSON Lines file must hold one complete JSON object"
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaSpec:
+    """What a worker needs to compile the same validator as the parent (picklable)."""
+
+    bucket_schema: Any
+    unique_key: Any
+    strict: bool
+
+    def compile(self) -> Any:
+        import schemakit
+
+        return schemakit.compile_schema(self.bucket_schema, unique_key=self.unique_key, strict=self.strict)
+
+
+class Finding(NamedTuple):
+    """One object that needs the parent's attention.
+
+    ``ordinal`` is the object's ordinal in its chunk (-1 for an issue about the
+    file rather than an object); ``line`` is relative to the chunk's first line.
+    """
+
+    ordinal: int
+    line: int
+    issues: tuple[Issue, ...]
+    key: Hashable | None
+    prefix: tuple[str | int, ...] = ()
+
+
+class Chunk(NamedTuple):
+    objects: int
+    lines: int
+    nbytes: int
+    findings: list[Finding]
+
+
+def invalid_json_issue(exc: ValueError, *, jsonl: bool) -> Issue:
+    if isinstance(exc, json.JSONDecodeError):
+        message = f"invalid JSON at column {exc.colno}: {exc.msg}"
+    elif isinstance(exc, UnicodeDecodeError):
+        message = f"not valid UTF-8: byte 0x{exc.object[exc.start]:02x} at byte column {exc.start + 1}"
+    else:
+        message = f"invalid JSON: {exc}"
+    return Issue("invalid_json", (), message, _JSONL_HINT if jsonl else None)
+
+
+class ObjectChecker:
+    """Validates objects with one compiled schema; lives once per process."""
+
+    def __init__(self, compiled: Any) -> None:
+        self._validate: Callable[[Any], Any] = compiled.validate
+        fields = tuple(getattr(compiled, "unique_key_fields", ()) or ())
+        self._key: Callable[[Any], Hashable | None] | None = compiled.unique_key_value if fields else None
+
+    def check_block(self, data: bytes) -> Chunk:
+        """Check a block of whole JSON lines (it ends at a newline or at the end of the input)."""
+        lines = data.split(b"\n")
+        if lines[-1] == b"":
+            lines.pop()
+        objects, findings = self.check_lines(lines)
+        return Chunk(objects, len(lines), len(data), findings)
+
+    def check_lines(self, lines: Iterable[bytes]) -> tuple[int, list[Finding]]:
+        # the hot loop of the CLI: locals only, and nothing kept for an object without findings
+        loads = json.loads
+        validate = self._validate
+        key_of = self._key
+        findings: list[Finding] = []
+        append = findings.append
+        objects = 0
+        lineno = 0
+        for raw in lines:
+            lineno += 1
+            try:
+                obj = loads(raw)
+            except ValueError as exc:
+                if not raw.strip():
+                    continue  # a blank line is no object
+                append(Finding(objects, lineno, (invalid_json_issue(exc, jsonl=True),), None))
+                objects += 1
+                continue
+            issues = validate(obj).issues
+            key = key_of(obj) if key_of is not None else None
+            if issues or key is not None:
+                append(Finding(objects, lineno, tuple(issues), key))
+            objects += 1
+        return objects, findings
+
+    def check_items(self, items: Iterable[JsonItem]) -> tuple[int, list[Finding]]:
+        findings: list[Finding] = []
+        objects = 0
+        for item in items:
+            issues = tuple(i.prefixed(*item.prefix) for i in self._validate(item.value).issues)
+            key = self._key(item.value) if self._key is not None else None
+            if issues or key is not None:
+                findings.append(Finding(objects, item.line, issues, key, item.prefix))
+            objects += 1
+        return objects, findings
+
+
+# --------------------------------------------------------------------------- reading sources
+
+
+def iter_blocks(stream: IO[bytes], block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
+    """Blocks of whole lines: each ends right after a newline, except the last of the input."""
+    carry = b""
+    while True:
+        data = stream.read(block_bytes)
+        if not data:
+            if carry:
+                yield carry
+            return
+        data = carry + data if carry else data
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            # one line longer than a block: keep reading until it ends
+            carry = data
+            continue
+        carry = data[cut:]
+        yield data[:cut]
+
+
+def byte_ranges(path: str, size: int, block_bytes: int = BLOCK_BYTES) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` ranges of a file, each ending right after a newline (or at the end)."""
+    with open(path, "rb") as f:
+        start = 0
+        while start < size:
+            end = start + block_bytes
+            if end >= size:
+                end = size
+            else:
+                f.seek(end)
+                f.readline()
+                end = min(f.tell(), size)
+            yield start, end
+            start = end
+
+
+def _open_source(source: DataSource) -> IO[bytes]:
+    if source.path is None:
+        stream: IO[bytes] = stdin_binary()
+        return stream
+    try:
+        return open(source.path, "rb")
+    except OSError as exc:
+        raise UserError(f"{source.label}: cannot read: {exc.strerror or exc}") from None
+
+
+def json_source_chunk(checker: ObjectChecker, source: DataSource) -> Chunk:
+    """A whole ``.json`` data file as one chunk (line numbers absolute)."""
+    assert source.path is not None
+    text = read_text(source.label)
+    nbytes = source.size or 0
+    try:
+        items = list(iter_json_items(text))
+    except json.JSONDecodeError as exc:
+        issue = Issue("invalid_json", (), f"invalid JSON at column {exc.colno}: {exc.msg}")
+        return Chunk(1, 0, nbytes, [Finding(0, exc.lineno, (issue,), None)])
+    findings: list[Finding] = []
+    if items and items[0].prefix[:1] == ("objects",) and len(items) > MAX_BATCH_OBJECTS:
+        findings.append(Finding(-1, max(items[0].line - 1, 1), (batch_too_large_issue(len(items)),), None))
+    objects, item_findings = checker.check_items(items)
+    findings.extend(item_findings)
+    return Chunk(objects, 0, nbytes, findings)
+
+
+def batch_too_large_issue(count: int) -> Issue:
+    return Issue(
+        "batch_too_large",
+        ("objects",),
+        f"a batch holds at most {MAX_BATCH_OBJECTS} objects; this one holds {count}",
+        hint=f"split the batch into requests of {MAX_BATCH_OBJECTS} objects or fewer",
+    )
+
+
+def serial_chunks(checker: ObjectChecker, source: DataSource) -> Iterator[Chunk]:
+    if source.kind == "json":
+        yield json_source_chunk(checker, source)
+        return
+    stream = _open_source(source)
+    try:
+        for block in iter_blocks(stream):
+            yield checker.check_block(block)
+    finally:
+        if source.path is not None:
+            stream.close()
+
+
+# --------------------------------------------------------------------------- parallel
+
+
+_WORKER: ObjectChecker | None = None
+
+
+def _init_worker(spec: SchemaSpec) -> None:
+    global _WORKER
+    _WORKER = ObjectChecker(spec.compile())
+
+
+def _work(task: tuple[str, int, int] | bytes) -> Chunk:
+    assert _WORKER is not None
+    if isinstance(task, bytes):
+        return _WORKER.check_block(task)
+    path, start, end = task
+    with open(path, "rb") as f:
+        f.seek(start)
+        data = f.read(end - start)
+    return _WORKER.check_block(data)
+
+
+class ParallelChecker:
+    """A pool of worker processes, each holding its own compiled validator.
+
+    Files are split into byte ranges that the workers read themselves; stdin
+    is read by the parent and shipped in blocks. ``imap`` returns chunks in
+    task order, which is all the ordering the parent needs.
+    """
+
+    def __init__(self, spec: SchemaSpec, jobs: int) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        # fork shares the already-imported validator code: no per-worker import cost
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(spec,))
+        self._window = 2 * jobs
+
+    def chunks(self, checker: ObjectChecker, source: DataSource) -> Iterator[Chunk]:
+        if source.kind == "json":
+            yield json_source_chunk(checker, source)
+            return
+        tasks: Iterable[tuple[str, int, int] | bytes]
+        if source.path is not None:
+            path = os.fspath(source.path)
+            size = os.path.getsize(path)
+            tasks = ((path, start, end) for start, end in byte_ranges(path, size))
+        else:
+            tasks = iter_blocks(stdin_binary())
+        # a bounded window of outstanding tasks: Pool.imap would drain stdin into its queue
+        pending: deque[AsyncResult[Chunk]] = deque()
+        for task in tasks:
+            pending.append(self._pool.apply_async(_work, (task,)))
+            if len(pending) > self._window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+    def close(self) -> None:
+        # terminate, not join: after --fail-fast the remaining tasks are of no use
+        self._pool.terminate()
+        self._pool.join()

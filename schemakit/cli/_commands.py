@@ -1,0 +1,314 @@
+"""Runners of the commands other than ``validate``: check-schema, check-pipeline, filter, export-jsonschema."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from schemakit._issues import Issue
+from schemakit.cli._check import BLOCK_BYTES, invalid_json_issue, iter_blocks
+from schemakit.cli._errors import UserError
+from schemakit.cli._inputs import (
+    DataSource,
+    DocumentSyntaxError,
+    discover_data,
+    iter_json_items,
+    load_document,
+    read_text,
+    stdin_binary,
+)
+from schemakit.cli._report import Summary, make_reporter, text_line
+from schemakit.cli._validate import compile_schema_file, locate_schema_issue, split_schema_document
+
+# --------------------------------------------------------------------------- check-schema
+
+
+def schema_issues(bucket_schema: Any, unique_key: Any) -> list[Issue]:
+    """Every definition issue of a bucket schema and its unique key, warnings included."""
+    import schemakit
+    from schemakit.schema import check_unique_key, read_bucket_schema
+
+    schema_def, issues = read_bucket_schema(bucket_schema)
+    if schema_def is not None and unique_key is not None:
+        issues.extend(check_unique_key(schema_def, unique_key)[1])
+    if not any(i.severity == "error" for i in issues):
+        # the compiler has the last word: it may know checks the reader does not
+        try:
+            schemakit.compile_schema(bucket_schema, unique_key=unique_key)
+        except schemakit.SchemaDefinitionError as exc:
+            issues.extend(i for i in exc.issues if i not in issues)
+    return issues
+
+
+def run_check_schema(labels: Sequence[str], *, fmt: str, quiet: bool) -> int:
+    reporter = make_reporter(fmt, quiet=quiet)
+    summary = Summary(noun="schema")
+    for label in labels:
+        summary.files += 1
+        summary.objects += 1
+        try:
+            doc = load_document(label, what="bucket schema")
+        except DocumentSyntaxError as exc:
+            summary.count(exc.issue)
+            summary.shown += 1
+            reporter.issue(label, exc.line, exc.issue)
+            summary.invalid += 1
+            continue
+        bucket_schema, unique_key, prefix = split_schema_document(doc)
+        issues = [locate_schema_issue(i, prefix) for i in schema_issues(bucket_schema, unique_key)]
+        for issue in issues:
+            summary.count(issue)
+            summary.shown += 1
+            reporter.issue(label, doc.line_of(issue.path), issue)
+        if any(i.severity == "error" for i in issues):
+            summary.invalid += 1
+        else:
+            summary.valid += 1
+    reporter.finish(summary)
+    return 1 if summary.invalid else 0
+
+
+# --------------------------------------------------------------------------- check-pipeline
+
+
+def _schema_text(schema: Any) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False, default=str)
+
+
+def run_check_pipeline(labels: Sequence[str], *, fmt: str, show_schemas: bool, quiet: bool) -> int:
+    import schemakit
+
+    reporter = make_reporter(fmt, quiet=quiet)
+    summary = Summary(noun="collection")
+    failed = False
+    shown_schemas: dict[str, dict[str, Any]] = {}
+    for label in labels:
+        summary.files += 1
+        try:
+            doc = load_document(label, what="pipeline manifest")
+        except DocumentSyntaxError as exc:
+            summary.count(exc.issue)
+            summary.shown += 1
+            reporter.issue(label, exc.line, exc.issue)
+            failed = True
+            continue
+        result = schemakit.resolve_pipeline(doc.data)
+        declared = doc.data.get("collections") if isinstance(doc.data, dict) else None
+        ids = list(declared) if isinstance(declared, dict) else list(result.collections)
+        broken: set[Any] = set()
+        for issue in result.issues:
+            summary.count(issue)
+            summary.shown += 1
+            reporter.issue(label, doc.line_of(issue.path), issue)
+            if issue.severity == "error":
+                failed = True
+                if len(issue.path) >= 2 and issue.path[0] == "collections":
+                    broken.add(issue.path[1])
+        summary.objects += len(ids)
+        summary.invalid += sum(1 for cid in ids if cid in broken)
+        summary.valid += sum(1 for cid in ids if cid not in broken)
+        if show_schemas:
+            order = [*result.order, *(cid for cid in result.collections if cid not in result.order)]
+            for cid in order:
+                res = result.collections[cid]
+                schemas = {
+                    "input_schema": getattr(res, "input_schema", None),
+                    "output_schema": getattr(res, "output_schema", None),
+                }
+                key = cid if len(labels) == 1 else f"{label}#{cid}"
+                shown_schemas[key] = schemas
+                if fmt != "json":
+                    body = "\n".join(
+                        f"  {name}:\n    " + _schema_text(value).replace("\n", "\n    ")
+                        for name, value in schemas.items()
+                    )
+                    reporter.section(f"collection {cid} ({label})", body)
+    reporter.finish(summary, {"collections": shown_schemas} if show_schemas else None)
+    return 1 if failed else 0
+
+
+# --------------------------------------------------------------------------- filter
+
+
+def read_filter_spec(spec: str) -> tuple[Any, str]:
+    """The filter as ``parse_filter`` takes it (dict for JSON, str for text), and a label for messages."""
+    label = "FILTER"
+    text = spec
+    if spec.startswith("@"):
+        label = spec[1:]
+        text = read_text(label)
+    if text.lstrip().startswith("{"):
+        try:
+            return json.loads(text), label
+        except json.JSONDecodeError as exc:
+            raise UserError(
+                f"{label}: filter is not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            ) from None
+    return text, label
+
+
+def _first_issue_message(label: str, issues: Sequence[Issue], what: str) -> str:
+    errors = [i for i in issues if i.severity == "error"] or list(issues)
+    if not errors:
+        return f"{label}: {what}"
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{label}: {what}: {first}{more}"
+
+
+def parse_filter_arg(spec: str) -> tuple[Any, str]:
+    import schemakit
+
+    raw, label = read_filter_spec(spec)
+    try:
+        return schemakit.parse_filter(raw), label
+    except schemakit.FilterError as exc:
+        if exc.line is not None:
+            # a syntax error's message carries the caret excerpt; keep it whole, it is the point
+            issue = exc.issues[0] if exc.issues else None
+            detail = f"{issue.message}" + (f"\n{issue.hint}" if issue and issue.hint else "") if issue else str(exc)
+            raise UserError(
+                f"{label}: filter syntax error at line {exc.line}, column {exc.column}:\n{detail}"
+            ) from None
+        raise UserError(_first_issue_message(label, exc.issues, "invalid filter")) from None
+
+
+def explain_filter(flt: Any) -> str:
+    """The canonical text, the canonical JSON and the AST tree of a filter."""
+    tree = None
+    for name in ("explain", "tree", "pretty", "to_tree"):
+        method = getattr(flt, name, None)
+        if callable(method):
+            tree = method()
+            break
+    if tree is None:
+        tree = _ast_tree(getattr(flt, "ast", None) or getattr(flt, "node", None) or flt.to_dict())
+    return (
+        f"text: {flt.to_text()}\n"
+        f"json: {json.dumps(flt.to_dict(), ensure_ascii=False, default=str)}\n"
+        f"tree:\n{str(tree).rstrip()}\n"
+    )
+
+
+def _ast_tree(node: Any, indent: str = "") -> str:
+    """A plain indented rendering of an AST of dataclasses (or of the JSON form as a fallback)."""
+    import dataclasses
+
+    lines: list[str] = []
+
+    def walk(value: Any, prefix: str, label: str) -> None:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            scalars = []
+            children = []
+            for f in dataclasses.fields(value):
+                v = getattr(value, f.name)
+                nested = isinstance(v, (list, tuple)) and v and dataclasses.is_dataclass(v[0])
+                if dataclasses.is_dataclass(v) or nested:
+                    children.append((f.name, v))
+                else:
+                    scalars.append(f"{f.name}={v!r}")
+            lines.append(f"{prefix}{label}{type(value).__name__}" + (f"({', '.join(scalars)})" if scalars else ""))
+            for name, v in children:
+                items = v if isinstance(v, (list, tuple)) else [v]
+                for item in items:
+                    walk(item, prefix + "  ", "" if isinstance(v, (list, tuple)) else f"{name}: ")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(v, (dict, list)):
+                    lines.append(f"{prefix}{label}{k}")
+                    walk(v, prefix + "  ", "")
+                else:
+                    lines.append(f"{prefix}{label}{k}: {json.dumps(v, default=str)}")
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, prefix, "- ")
+        else:
+            lines.append(f"{prefix}{label}{value!r}")
+
+    walk(node, indent, "")
+    return "\n".join(lines)
+
+
+def _iter_records(source: DataSource, bad: list[tuple[str, int, Issue]]) -> Iterator[Any]:
+    """Records of one source in order; malformed lines go to ``bad`` and are skipped."""
+    if source.kind == "json":
+        text = read_text(source.label)
+        try:
+            for item in iter_json_items(text):
+                yield item.value
+        except json.JSONDecodeError as exc:
+            bad.append((source.label, exc.lineno, invalid_json_issue(exc, jsonl=False)))
+        return
+    stream = stdin_binary() if source.path is None else open(source.path, "rb")  # noqa: SIM115 - closed below
+    try:
+        lineno = 0
+        for block in iter_blocks(stream, BLOCK_BYTES):
+            lines = block.split(b"\n")
+            if lines[-1] == b"":
+                lines.pop()
+            for raw in lines:
+                lineno += 1
+                try:
+                    yield json.loads(raw)
+                except ValueError as exc:
+                    if raw.strip():
+                        bad.append((source.label, lineno, invalid_json_issue(exc, jsonl=True)))
+    finally:
+        if source.path is not None:
+            stream.close()
+
+
+def run_filter(spec: str, data: Sequence[str], *, explain: bool, schema: str | None) -> int:
+    import schemakit
+
+    flt, label = parse_filter_arg(spec)
+    if schema is not None:
+        doc = load_document(schema, what="bucket schema")
+        bucket_schema, _, _ = split_schema_document(doc)
+        issues = schemakit.check_filter(flt, bucket_schema)
+        for issue in issues:
+            if issue.severity != "error":
+                sys.stderr.write(text_line(label, 1, issue) + "\n")
+        if any(i.severity == "error" for i in issues):
+            raise UserError(_first_issue_message(label, issues, f"filter does not fit the bucket schema in {schema}"))
+    if explain:
+        sys.stdout.write(explain_filter(flt))
+        return 0
+    sources = discover_data(data)
+    bad: list[tuple[str, int, Issue]] = []
+    malformed = 0
+    out = sys.stdout
+    dumps = json.dumps
+    matches = flt.matches
+    for source in sources:
+        for record in _iter_records(source, bad):
+            try:
+                hit = matches(record)
+            except schemakit.FilterError as exc:
+                raise UserError(_first_issue_message(label, exc.issues, "cannot evaluate the filter")) from None
+            if hit:
+                out.write(dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+            if bad:
+                malformed += _flush_bad(bad)
+        malformed += _flush_bad(bad)
+    # malformed lines were skipped, so the output may lack records: not a clean run
+    return 1 if malformed else 0
+
+
+def _flush_bad(bad: list[tuple[str, int, Issue]]) -> int:
+    for file, line, issue in bad:
+        sys.stderr.write(text_line(file, line, issue) + "\n")
+    count = len(bad)
+    bad.clear()
+    return count
+
+
+# --------------------------------------------------------------------------- export-jsonschema
+
+
+def run_export_jsonschema(label: str, *, strict: bool) -> int:
+    compiled, _ = compile_schema_file(label, strict=strict)
+    sys.stdout.write(json.dumps(compiled.json_schema(), indent=2, ensure_ascii=False) + "\n")
+    return 0

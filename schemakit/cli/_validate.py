@@ -1,0 +1,208 @@
+"""``schemakit validate``: build the checker from the config, merge chunks in order, report.
+
+The parent is the only place that sees objects in input order, so it owns
+everything order-dependent: line numbers, unique keys across all files,
+``--fail-fast`` and ``--max-issues``. Workers only check.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from schemakit._issues import Issue
+from schemakit.cli._check import Chunk, ObjectChecker, ParallelChecker, SchemaSpec, serial_chunks
+from schemakit.cli._errors import UserError
+from schemakit.cli._inputs import DataSource, Document, discover_data, load_document
+from schemakit.cli._report import Reporter, Summary, make_reporter
+
+PROGRESS_MIN_BYTES = 4 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateConfig:
+    schema: str
+    data: tuple[str, ...]
+    format: str = "text"
+    max_issues: int | None = None
+    fail_fast: bool = False
+    strict: bool = False
+    jobs: int = 1
+    quiet: bool = False
+
+
+def split_schema_document(doc: Document) -> tuple[Any, Any, tuple[str, ...]]:
+    """``(bucket_schema, unique_key, prefix)`` of a bare bucket_schema or a BucketCreateRequest.
+
+    ``prefix`` is where the bucket_schema sits in the file, to locate its issues.
+    """
+    data = doc.data
+    if isinstance(data, dict) and "bucket_schema" in data:
+        return data["bucket_schema"], data.get("unique_key"), ("bucket_schema",)
+    return data, None, ()
+
+
+def locate_schema_issue(issue: Issue, prefix: tuple[str, ...]) -> Issue:
+    """A definition issue's path inside the file: unique_key issues already start at the request."""
+    if prefix and issue.path[:1] != ("unique_key",):
+        return issue.prefixed(*prefix)
+    return issue
+
+
+def compile_schema_file(label: str, *, strict: bool) -> tuple[Any, SchemaSpec]:
+    """Compile the SCHEMA argument, or fail with exit 2 naming the file and its first problem."""
+    import schemakit
+
+    doc = load_document(label, what="bucket schema")
+    bucket_schema, unique_key, prefix = split_schema_document(doc)
+    spec = SchemaSpec(bucket_schema, unique_key, strict)
+    try:
+        compiled = spec.compile()
+    except schemakit.SchemaDefinitionError as exc:
+        issues = [locate_schema_issue(i, prefix) for i in exc.issues if i.severity == "error"] or [
+            locate_schema_issue(i, prefix) for i in exc.issues
+        ]
+        if not issues:
+            raise UserError(f"{label}: invalid bucket schema: {exc}") from None
+        first = issues[0]
+        where = f"line {doc.line_of(first.path)}: {first.pointer or '/'}"
+        more = f" (and {len(issues) - 1} more; run 'schemakit check-schema {label}')" if len(issues) > 1 else ""
+        hint = f" ({first.hint})" if first.hint else ""
+        raise UserError(f"{label}: invalid bucket schema: {where}: {first.code}: {first.message}{hint}{more}") from None
+    return compiled, spec
+
+
+def duplicate_key_issue(fields: tuple[str, ...], key: Hashable, first_file: str, first_line: int) -> Issue:
+    values = key if isinstance(key, tuple) else (key,)
+    shown = ", ".join(f"{f}={v!r}" for f, v in zip(fields, values, strict=False))
+    return Issue(
+        "duplicate_unique_key",
+        (fields[0],) if len(fields) == 1 else (),
+        f"unique key ({shown}) was already used by the object at {first_file}:{first_line}",
+        hint="unique key values must differ across all objects uploaded to the bucket",
+    )
+
+
+class ValidationRun:
+    """Merges chunks in input order into the summary and the reporter."""
+
+    def __init__(self, reporter: Reporter, cfg: ValidateConfig, unique_fields: tuple[str, ...]) -> None:
+        self.reporter = reporter
+        self.cfg = cfg
+        self.summary = Summary(noun="object", max_issues=cfg.max_issues)
+        self.unique_fields = unique_fields
+        # key -> where it was first seen; grows with the distinct keys, the one state that must
+        self._seen: dict[Hashable, tuple[str, int]] = {}
+        self.failed = False
+
+    def _emit(self, file: str, line: int, issue: Issue) -> None:
+        s = self.summary
+        s.count(issue)
+        if s.max_issues is None or s.shown < s.max_issues:
+            s.shown += 1
+            self.reporter.issue(file, line, issue)
+
+    def add(self, label: str, chunk: Chunk, line_offset: int) -> bool:
+        """Account for one chunk; True when ``--fail-fast`` says stop."""
+        s = self.summary
+        previous = -1
+        for finding in chunk.findings:
+            line = line_offset + finding.line
+            issues = finding.issues
+            if finding.key is not None:
+                first = self._seen.get(finding.key)
+                if first is None:
+                    self._seen[finding.key] = (label, line)
+                else:
+                    duplicate = duplicate_key_issue(self.unique_fields, finding.key, *first)
+                    issues = (*issues, duplicate.prefixed(*finding.prefix))
+            if finding.ordinal < 0:
+                # an issue about the file (an oversized batch), not about one object
+                for issue in issues:
+                    self._emit(label, line, issue)
+                    self.failed = self.failed or issue.severity == "error"
+                continue
+            gap = finding.ordinal - previous - 1
+            s.objects += gap + 1
+            s.valid += gap
+            previous = finding.ordinal
+            for issue in issues:
+                self._emit(label, line, issue)
+            if any(i.severity == "error" for i in issues):
+                s.invalid += 1
+                self.failed = True
+                if self.cfg.fail_fast:
+                    s.stopped_early = True
+                    return True
+            else:
+                s.valid += 1
+        tail = chunk.objects - previous - 1
+        s.objects += tail
+        s.valid += tail
+        return False
+
+
+@contextmanager
+def progress_bar(total: int, enabled: bool) -> Iterator[Any]:
+    """A rich progress bar on stderr, or a no-op; only for a terminal and inputs worth watching."""
+    if not enabled or total < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("validating", total=total)
+
+        class _Advance:
+            def __call__(self, nbytes: int, label: str) -> None:
+                progress.update(task, advance=nbytes, description=label)
+
+        yield _Advance()
+
+
+def run_validate(cfg: ValidateConfig) -> int:
+    compiled, spec = compile_schema_file(cfg.schema, strict=cfg.strict)
+    sources = discover_data(cfg.data)
+    reporter = make_reporter(cfg.format, quiet=cfg.quiet)
+    unique_fields = tuple(getattr(compiled, "unique_key_fields", ()) or ())
+    run = ValidationRun(reporter, cfg, unique_fields)
+    checker = ObjectChecker(compiled)
+    # the pool forks before the progress bar starts its refresh thread
+    pool = ParallelChecker(spec, cfg.jobs) if cfg.jobs > 1 else None
+    total = sum(src.size or 0 for src in sources)
+    try:
+        with progress_bar(total, enabled=not cfg.quiet) as advance:
+            for source in sources:
+                run.summary.files += 1
+                if _check_source(run, checker, pool, source, advance):
+                    break
+    finally:
+        if pool is not None:
+            pool.close()
+    reporter.finish(run.summary)
+    return 1 if run.failed else 0
+
+
+def _check_source(
+    run: ValidationRun, checker: ObjectChecker, pool: ParallelChecker | None, source: DataSource, advance: Any
+) -> bool:
+    chunks = pool.chunks(checker, source) if pool is not None else serial_chunks(checker, source)
+    offset = 0
+    for chunk in chunks:
+        if run.add(source.label, chunk, offset):
+            return True
+        offset += chunk.lines
+        if advance is not None:
+            advance(chunk.nbytes, source.label)
+    return False
