@@ -12,7 +12,8 @@ import binascii
 import re
 from typing import Any
 
-from schemakit._issues import describe
+from schemakit._issues import describe as _describe
+from schemakit._issues import json_kind
 from schemakit.schema._definition import ALL_TYPES
 
 Problem = tuple[str, tuple[str, ...], str, str | None]
@@ -100,6 +101,14 @@ _MIME_RULES = {
     "text": "text/*, application/json or XML",
     "excel": "a spreadsheet type or text/csv",
 }
+
+
+def describe(value: Any) -> str:
+    """The shared ``describe``, made total: odd values (ints past the digit limit, broken ``__repr__``) get a kind."""
+    try:
+        return _describe(value)
+    except Exception:
+        return json_kind(value)
 
 
 def mime_fits(ftype: str, mime: str) -> bool:

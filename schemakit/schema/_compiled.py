@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from schemakit._dates import as_instant, parse_date, parse_datetime
-from schemakit._issues import Issue, SchemaDefinitionError, describe
+from schemakit._issues import Issue, SchemaDefinitionError
 from schemakit.schema import _runtime as rt
+from schemakit.schema._blobs import describe
 from schemakit.schema._codegen import Options, generate
 from schemakit.schema._definition import SchemaDef, check_unique_key, read_bucket_schema
 from schemakit.schema._jsonschema import build_json_schema
@@ -218,9 +219,13 @@ def _key_part(v: Any, ftype: str) -> Any:
         return v
     try:
         hash(v)
-    except TypeError:
+        return v
+    except Exception:
+        pass
+    try:
         return json.dumps(v, sort_keys=True, default=repr)
-    return v
+    except Exception:  # too deep or unprintable: a key equal to nothing else
+        return ("unhashable", id(v))
 
 
 def compile_schema(

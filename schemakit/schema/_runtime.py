@@ -15,8 +15,8 @@ from datetime import date, datetime
 from typing import Any
 
 from schemakit._dates import parse_date, parse_datetime
-from schemakit._issues import Issue, Path, describe, did_you_mean_hint
-from schemakit.schema._blobs import Problem, key_prefix_problem
+from schemakit._issues import Issue, Path, did_you_mean_hint
+from schemakit.schema._blobs import Problem, describe, key_prefix_problem
 from schemakit.schema._definition import type_strict_equal
 
 ABSENT: Any = type("AbsentType", (), {"__repr__": lambda self: "ABSENT"})()
