@@ -41,11 +41,8 @@ class SourcePath:
     dotted: str
     steps: tuple[Step, ...]
     field: FieldDef
-
-    @property
-    def fans_out(self) -> bool:
-        """True when the path passes through an array of objects, so one object yields a list of values."""
-        return any(step.arrays for step in self.steps[:-1])
+    fans_out: bool
+    """True when the path passes through an array of objects, so one object yields a list of values."""
 
     @property
     def last(self) -> str:
@@ -107,7 +104,7 @@ def resolve_path(schema: SchemaDef, dotted: str) -> SourcePath | None:
         steps.append(Step(key, depth))
         fields = inner.properties if inner.type == "object" else None
     assert found is not None
-    return SourcePath(dotted, tuple(steps), found)
+    return SourcePath(dotted, tuple(steps), found, any(step.arrays for step in steps[:-1]))
 
 
 def iter_paths(schema: SchemaDef) -> Iterator[str]:

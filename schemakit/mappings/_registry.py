@@ -42,14 +42,11 @@ class ExtractorDefinition:
     outputs: SchemaDef
     position_fields: tuple[str, ...]
     raw: Mapping[str, Any]
+    required_inputs: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.name, self.version)
-
-    @property
-    def required_inputs(self) -> tuple[str, ...]:
-        return tuple(name for name, spec in self.inputs.items() if spec.required)
 
     @property
     def needs_any_input(self) -> bool:
@@ -122,7 +119,8 @@ def read_definition(raw: Any) -> tuple[ExtractorDefinition | None, list[Issue]]:
 
     if issues or outputs is None or not isinstance(name, str) or not isinstance(version, str):
         return None, issues
-    return ExtractorDefinition(name, version, inputs, outputs, tuple(position), raw), issues
+    required = tuple(n for n, spec in inputs.items() if spec.required)
+    return ExtractorDefinition(name, version, inputs, outputs, tuple(position), raw, required), issues
 
 
 def _read_types(raw: Any, path: tuple[str | int, ...], bad: Any) -> list[str]:

@@ -46,14 +46,12 @@ class PassthroughSpec:
     target_path: str | None
     default: Any
     required: bool
+    output_name: str
+    """``target_path``, else the last segment of ``source_path`` (nested fields are flattened)."""
 
     @property
     def where(self) -> Path:
         return (*FE, "field_passthrough", self.index)
-
-    @property
-    def output_name(self) -> str:
-        return self.target_path if self.target_path is not None else self.source_path.rsplit(".", 1)[-1]
 
     @property
     def name_where(self) -> Path:
@@ -342,7 +340,8 @@ class RequestReader:
             elif default_type(default) is None:
                 self.bad((*where, "default"), f"'default' must be a JSON value, found {describe(default)}")
                 default = MISSING
-            out.append(PassthroughSpec(i, source, target, default, required))
+            name = target if target is not None else source.rsplit(".", 1)[-1]
+            out.append(PassthroughSpec(i, source, target, default, required, name))
         return out
 
 

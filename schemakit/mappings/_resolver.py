@@ -18,8 +18,6 @@ from schemakit._issues import Issue, Path
 from schemakit.mappings._paths import (
     SourcePath,
     closest_hint,
-    compile_getter,
-    constant,
     quote_list,
     resolve_path,
     suggest_paths,
@@ -461,7 +459,7 @@ class _Resolver:
                 else:
                     mapped.add(spec.name)
             if spec.kind == "literal":
-                plans.append(InputPlan(spec.name, constant(spec.override), spec.where, None))
+                plans.append(InputPlan(spec.name, None, spec.where, None, spec.override))
                 continue
             if schema is None or spec.path is None:
                 continue
@@ -484,7 +482,7 @@ class _Resolver:
                     f"{', '.join(declared.accepts)}; source field '{spec.path}' is {found.field.type}",
                     hint=self.fields_of_types(schema, declared.accepts),
                 )
-            plans.append(InputPlan(spec.name, compile_getter(found), spec.where, spec.path))
+            plans.append(InputPlan(spec.name, found, spec.where, spec.path))
         if extractor is not None:
             self.missing_inputs(extractor, mapped, schema)
         return plans
@@ -563,17 +561,11 @@ class _Resolver:
                 return
             if found is not None:
                 fields[name] = found.output_field(name)
-                plans.append(
-                    FieldPlan(
-                        name, compile_getter(found), entry.where, entry.source_path, entry.required, entry.default
-                    )
-                )
+                plans.append(FieldPlan(name, found, entry.where, entry.source_path, entry.required, entry.default))
             elif entry.default is not MISSING:
                 ftype = default_type(entry.default) or "string"
                 fields[name] = FieldDef(name=name, type=ftype, default=entry.default)
-                plans.append(
-                    FieldPlan(name, constant(entry.default), entry.where, entry.source_path, False, entry.default)
-                )
+                plans.append(FieldPlan(name, None, entry.where, entry.source_path, False, entry.default))
 
         resolved: list[tuple[PassthroughSpec, SourcePath | None, bool]] = []
         for entry in self.spec.passthrough:
@@ -607,7 +599,7 @@ class _Resolver:
                     fields[name] = f
                     top = resolve_path(schema, name)
                     assert top is not None
-                    plans.append(FieldPlan(name, compile_getter(top), where_all, name, False, MISSING))
+                    plans.append(FieldPlan(name, top, where_all, name, False, MISSING))
             for entry, found in rest:
                 add(entry, found)
         else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemakit._issues import Issue, MappingError, Path, describe
-from schemakit.mappings._paths import Getter
+from schemakit.mappings._paths import SourcePath, compile_getter, constant
 from schemakit.schema._definition import MISSING
 
 Mapper = Callable[[Any], dict[str, dict[str, Any]]]
@@ -21,25 +21,42 @@ Mapper = Callable[[Any], dict[str, dict[str, Any]]]
 
 @dataclass(frozen=True, slots=True)
 class InputPlan:
+    """One extractor input: read from ``path``, or the ``literal`` when ``path`` is None."""
+
     name: str
-    getter: Getter
+    path: SourcePath | None
     where: Path
-    source: str | None  # None for a literal, which always has its value
+    source: str | None
+    literal: Any = None
 
 
 @dataclass(frozen=True, slots=True)
 class FieldPlan:
+    """One output field: read from ``path`` (None when only its default can fill it)."""
+
     name: str
-    getter: Getter
+    path: SourcePath | None
     where: Path
     source: str
     required: bool
     default: Any  # MISSING when the entry has none
 
 
+def _absent(_obj: Any) -> Any:
+    return MISSING
+
+
 def compile_mapper(inputs: list[InputPlan], fields: list[FieldPlan]) -> Mapper:
-    input_steps = tuple((p.name, p.getter, p.where, p.source) for p in inputs)
-    field_steps = tuple((p.name, p.getter, p.where, p.source, p.required, p.default) for p in fields)
+    # getters are built here, not during resolution, so resolving a large pipeline
+    # allocates no closures for collections whose objects are never mapped
+    input_steps = tuple(
+        (p.name, compile_getter(p.path) if p.path is not None else constant(p.literal), p.where, p.source)
+        for p in inputs
+    )
+    field_steps = tuple(
+        (p.name, compile_getter(p.path) if p.path is not None else _absent, p.where, p.source, p.required, p.default)
+        for p in fields
+    )
 
     def map_object(obj: Any) -> dict[str, dict[str, Any]]:
         if not isinstance(obj, Mapping):
