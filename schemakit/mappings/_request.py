@@ -114,7 +114,9 @@ class RequestReader:
             return None
         name = raw["collection_name"]
         if not isinstance(name, str) or not COLLECTION_NAME.fullmatch(name):
-            found = f"{len(name)} characters: {name!r}" if isinstance(name, str) else describe(name)
+            found = describe(name)
+            if isinstance(name, str):
+                found = f"{len(name)} character{'' if len(name) == 1 else 's'}: {name!r}"
             self.bad(
                 ("collection_name",),
                 f"a collection name must be 3 to 100 letters, digits, '_' or '-'; found {found}",
