@@ -198,8 +198,8 @@ def batch_too_large_issue(count: int) -> Issue:
     return Issue(
         "batch_too_large",
         ("objects",),
-        f"a batch holds at most {MAX_BATCH_OBJECTS} objects; this one holds {count}",
-        hint=f"split the batch into requests of {MAX_BATCH_OBJECTS} objects or fewer",
+        f"a batch holds at most {MAX_BATCH_OBJECTS} objects; this one has {count}",
+        hint=f"split it into batches of {MAX_BATCH_OBJECTS}",
     )
 
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from schemakit._issues import Issue
+from schemakit._issues import Issue, describe
 from schemakit.cli._check import Chunk, ObjectChecker, ParallelChecker, SchemaSpec, serial_chunks
 from schemakit.cli._errors import UserError
 from schemakit.cli._inputs import DataSource, Document, discover_data, load_document
@@ -76,13 +76,15 @@ def compile_schema_file(label: str, *, strict: bool) -> tuple[Any, SchemaSpec]:
 
 
 def duplicate_key_issue(fields: tuple[str, ...], key: Hashable, first_file: str, first_line: int) -> Issue:
+    """The batch check's ``duplicate_unique_key``, with the first object located by file and line."""
     values = key if isinstance(key, tuple) else (key,)
-    shown = ", ".join(f"{f}={v!r}" for f, v in zip(fields, values, strict=False))
+    # same rendering as CompiledSchema.validate_batch, so CLI and library messages read alike
+    shown = ", ".join(f"{f}={describe(v).split(' ', 1)[-1]}" for f, v in zip(fields, values, strict=False))
     return Issue(
         "duplicate_unique_key",
         (fields[0],) if len(fields) == 1 else (),
-        f"unique key ({shown}) was already used by the object at {first_file}:{first_line}",
-        hint="unique key values must differ across all objects uploaded to the bucket",
+        f"unique key ({shown}) repeats the object at {first_file}:{first_line}",
+        hint="each object needs its own unique key, across all the files checked",
     )
 
 

@@ -1,0 +1,239 @@
+"""Large-file benchmark of ``schemakit validate``: throughput and peak memory on a generated JSONL.
+
+Generates (once, cached in ``benchmarks/_data/``, git-ignored) a JSON Lines file
+of ``--objects`` product objects (default 1,000,000, about 300 MB; 99% valid,
+1% with varied errors) for a realistic bucket schema, then runs, in the same
+session and on the same file:
+
+* ``schemakit validate`` with ``--jobs 1`` and ``--jobs 2`` (the installed console script);
+* a check-jsonschema-style baseline: one Python process that streams the file
+  and runs ``jsonschema.Draft202012Validator(v.json_schema()).iter_errors`` per
+  object, with format checking on (check-jsonschema's default).
+
+Each run is a subprocess; its peak memory is the highest *sum* of the resident
+set sizes of the process and all its descendants, sampled from ``/proc`` every
+50 ms (``ru_maxrss`` would report only the largest single process, which hides
+worker processes). Linux only, for that reason.
+
+    .venv/bin/python benchmarks/bench_cli.py                  # 1,000,000 objects
+    .venv/bin/python benchmarks/bench_cli.py --objects 200000 # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "_data"
+
+BUCKET = {
+    "bucket_name": "product-catalog",
+    "description": "Product photos, manuals and catalog metadata",
+    "bucket_schema": {
+        "properties": {
+            "sku": {"type": "string", "required": True},
+            "product_image": {"type": "image", "required": True},
+            "manual": {"type": "pdf"},
+            "category": {"type": "string", "enum": ["shoes", "bags", "watches", "jackets", "hats"]},
+            "metadata": {
+                "type": "object",
+                "required": True,
+                "properties": {
+                    "title": {"type": "string", "required": True},
+                    "price": {"type": "number", "required": True},
+                    "currency": {"type": "string", "enum": ["USD", "EUR", "GBP"], "default": "USD"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "in_stock": {"type": "boolean"},
+                    "released": {"type": "date"},
+                    "updated_at": {"type": "datetime"},
+                    "dimensions": {
+                        "type": "object",
+                        "properties": {"width_cm": {"type": "number"}, "height_cm": {"type": "number"}},
+                    },
+                },
+            },
+        }
+    },
+    "unique_key": None,
+}
+
+CATEGORIES = ["shoes", "bags", "watches", "jackets", "hats"]
+WORDS = ["classic", "leather", "trail", "urban", "vintage", "slim", "sport", "canvas", "alpine", "studio"]
+
+
+def make_object(i: int, rng: random.Random) -> dict[str, object]:
+    obj: dict[str, object] = {
+        "sku": f"SKU-{i:08d}",
+        "key_prefix": f"/catalog/{CATEGORIES[i % 5]}/{i}",
+        "category": CATEGORIES[i % 5],
+        "blobs": [
+            {"property": "product_image", "type": "image", "data": f"https://cdn.example.com/img/{i}.jpg"},
+        ],
+        "metadata": {
+            "title": f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {CATEGORIES[i % 5][:-1]}",
+            "price": round(rng.uniform(5, 900), 2),
+            "currency": rng.choice(["USD", "EUR", "GBP"]),
+            "tags": rng.sample(WORDS, 3),
+            "in_stock": rng.random() < 0.8,
+            "released": f"20{rng.randint(10, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "updated_at": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T10:{rng.randint(0, 59):02d}:00Z",
+            "dimensions": {"width_cm": rng.randint(5, 80), "height_cm": rng.randint(5, 80)},
+        },
+    }
+    if i % 7 == 0:
+        obj["blobs"].append(  # type: ignore[attr-defined]
+            {"property": "manual", "type": "pdf", "data": f"s3://manuals/{i}.pdf"}
+        )
+    if i % 100 == 99:
+        _break(obj, i)
+    return obj
+
+
+def _break(obj: dict[str, object], i: int) -> None:
+    """One of several realistic mistakes (1% of objects)."""
+    meta = obj["metadata"]
+    assert isinstance(meta, dict)
+    kind = (i // 100) % 6
+    if kind == 0:
+        meta["price"] = str(meta["price"])  # a string price
+    elif kind == 1:
+        del meta["title"]
+    elif kind == 2:
+        meta["released"] = "2024-02-30"
+    elif kind == 3:
+        obj["category"] = "sandals"
+    elif kind == 4:
+        obj["blobs"] = [{"property": "product_image", "type": "video", "data": "https://cdn.example.com/x.mp4"}]
+    else:
+        obj["blobs"] = [{"property": "product_imgae", "type": "image", "data": "https://cdn.example.com/x.jpg"}]
+
+
+def generate(path: Path, count: int) -> None:
+    marker = path.with_suffix(".count")
+    if path.exists() and marker.exists() and marker.read_text().strip() == str(count):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(20240105)
+    t0 = time.perf_counter()
+    with open(path, "w", encoding="utf-8") as f:
+        batch: list[str] = []
+        for i in range(count):
+            batch.append(json.dumps(make_object(i, rng), separators=(",", ":")))
+            if len(batch) == 10_000:
+                f.write("\n".join(batch) + "\n")
+                batch.clear()
+        if batch:
+            f.write("\n".join(batch) + "\n")
+    marker.write_text(str(count))
+    print(f"generated {count:,} objects, {path.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - t0:.1f} s")
+
+
+BASELINE = r"""
+import json, sys
+import jsonschema
+import schemakit
+bucket = json.load(open(sys.argv[1]))
+v = schemakit.compile_schema(bucket["bucket_schema"], unique_key=bucket.get("unique_key"))
+cls = jsonschema.Draft202012Validator
+validator = cls(v.json_schema(), format_checker=cls.FORMAT_CHECKER)
+objects = invalid = 0
+with open(sys.argv[2], "rb") as f:
+    for line in f:
+        objects += 1
+        errors = list(validator.iter_errors(json.loads(line)))
+        if errors:
+            invalid += 1
+            for e in errors:
+                print(f"{sys.argv[2]}:{objects}: {e.json_path}: {e.message}")
+print(f"{objects} objects, {invalid} invalid", file=sys.stderr)
+sys.exit(1 if invalid else 0)
+"""
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total = 0
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            # workers are forked by the main thread, so its children file lists them all
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                stack.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def measure(cmd: list[str]) -> tuple[float, int, int, str]:
+    """Wall time, peak tree RSS (kB), exit code and a digest of stdout."""
+    with tempfile.TemporaryFile() as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - t0
+        out.seek(0)
+        digest = hashlib.sha256(out.read()).hexdigest()[:12]
+    return elapsed, peak, proc.returncode, digest
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--objects", type=int, default=1_000_000)
+    ap.add_argument("--skip-baseline", action="store_true", help="only the schemakit runs")
+    args = ap.parse_args()
+
+    exe = shutil.which("schemakit", path=str(Path(sys.executable).parent)) or shutil.which("schemakit")
+    if exe is None:
+        sys.exit("the schemakit console script is not installed (pip install -e .)")
+    data = DATA / f"products_{args.objects}.jsonl"
+    bucket = DATA / "product_bucket.json"
+    DATA.mkdir(parents=True, exist_ok=True)
+    bucket.write_text(json.dumps(BUCKET, indent=2))
+    generate(data, args.objects)
+    size_mb = data.stat().st_size / 1e6
+
+    runs = [
+        ("schemakit validate --jobs 1", [exe, "validate", str(bucket), str(data), "--jobs", "1"]),
+        ("schemakit validate --jobs 2", [exe, "validate", str(bucket), str(data), "--jobs", "2"]),
+    ]
+    if not args.skip_baseline:
+        runs.append(
+            ("jsonschema iter_errors per object (1 process)", [sys.executable, "-c", BASELINE, str(bucket), str(data)])
+        )
+    print(f"\n{args.objects:,} objects, {size_mb:.0f} MB JSONL, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n")
+    rows = []
+    for name, cmd in runs:
+        elapsed, peak_kb, code, digest = measure(cmd)
+        rows.append((name, elapsed, args.objects / elapsed, peak_kb / 1024, code, digest))
+        print(f"  done: {name} ({elapsed:.1f} s)", file=sys.stderr)
+    base = rows[0][2]
+    print("| run | seconds | objects/s | vs --jobs 1 | peak RSS (MB, all processes) | exit | stdout sha256 |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for name, elapsed, rate, peak, code, digest in rows:
+        print(f"| {name} | {elapsed:.1f} | {rate:,.0f} | {rate / base:.2f}x | {peak:.0f} | {code} | {digest} |")
+    if rows[0][5] != rows[1][5]:
+        print("\nWARNING: --jobs 1 and --jobs 2 printed different reports")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
