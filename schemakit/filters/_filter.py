@@ -1,0 +1,183 @@
+"""``Filter``: a canonical tree plus its lazily compiled matcher, and ``parse_filter``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from schemakit._issues import FilterError, Issue, Path, describe
+from schemakit.filters._ast import (
+    GROUP_KEY,
+    GROUP_TYPES,
+    MAX_NESTING,
+    OPERATORS,
+    And,
+    Condition,
+    DynamicRef,
+    Group,
+    Node,
+    canonical,
+    iter_conditions,
+    node_to_dict,
+    node_to_text,
+    node_tree,
+    operand_problem,
+    path_problem,
+)
+from schemakit.filters._compile import Matcher, compile_matcher, compile_to_code
+
+DEFAULT_MAX_DEPTH = 16
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A parsed filter: an immutable, canonical AST that compiles once on first use.
+
+    ``Filter(root)`` accepts any tree of And / Or / Not / Condition nodes (a bare
+    Condition is wrapped in an And), checks it and stores its canonical form,
+    so two filters are equal exactly when their canonical trees are.
+    """
+
+    root: Group
+    _matcher: Matcher | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        root: Node = self.root
+        if isinstance(root, Condition):
+            root = And((root,))
+        issues = tree_issues(root)
+        if issues:
+            raise FilterError(issues)
+        try:
+            object.__setattr__(self, "root", canonical(root))
+        except RecursionError:
+            raise FilterError([Issue("filter_too_deep", (), "the filter nests too deeply")]) from None
+
+    # -- evaluation -----------------------------------------------------------
+
+    def matches(self, record: Any, context: Any = None) -> bool:
+        """Whether ``record`` satisfies the filter; ``context`` resolves dynamic values.
+
+        Never raises for any record; raises :class:`FilterError` with code
+        ``unresolved_dynamic_value`` when a dynamic value is not in ``context``.
+        """
+        return self.compile()(record, context)
+
+    def compile(self) -> Matcher:
+        """The compiled ``match(record, context=None)`` function (built once, then cached)."""
+        matcher = self._matcher
+        if matcher is None:
+            matcher = compile_matcher(self.root)
+            object.__setattr__(self, "_matcher", matcher)
+            # later calls skip this method entirely: the instance attribute shadows it
+            object.__setattr__(self, "matches", matcher)
+        return matcher
+
+    def compile_to_code(self) -> str:
+        """The Python source the filter compiles to (for debugging)."""
+        return compile_to_code(self.root)
+
+    # -- renderings -----------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical JSON form (``{}`` for the empty filter)."""
+        return node_to_dict(self.root)
+
+    def to_text(self) -> str:
+        """The canonical text form (``""`` for the empty filter)."""
+        return node_to_text(self.root)
+
+    def tree(self) -> str:
+        """An indented outline of the AST, one node a line."""
+        return node_tree(self.root)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    # -- introspection ----------------------------------------------------------
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """Every dotted field path a condition tests."""
+        return frozenset(c.field for c, _ in iter_conditions(self.root))
+
+    @property
+    def dynamic_fields(self) -> frozenset[str]:
+        """Every context path a dynamic value reads."""
+        return frozenset(c.value.field for c, _ in iter_conditions(self.root) if isinstance(c.value, DynamicRef))
+
+    @property
+    def is_empty(self) -> bool:
+        """True for the filter that constrains nothing."""
+        return isinstance(self.root, And) and not self.root.items
+
+    def conditions(self) -> list[tuple[Condition, Path]]:
+        """Each condition with its path in :meth:`to_dict`'s output."""
+        return list(iter_conditions(self.root))
+
+
+def tree_issues(root: Node) -> list[Issue]:
+    """Problems of a directly built tree, located by canonical JSON paths."""
+    issues: list[Issue] = []
+    stack: list[tuple[Any, Path, int]] = [(root, (), 1)]
+    while stack:
+        node, path, level = stack.pop()
+        if level > MAX_NESTING:
+            issues.append(Issue("filter_too_deep", path, f"the filter nests deeper than {MAX_NESTING} levels"))
+            continue
+        if isinstance(node, Condition):
+            issues.extend(condition_issues(node, path))
+            continue
+        if not isinstance(node, GROUP_TYPES):
+            issues.append(Issue("invalid_filter", path, f"expected And, Or, Not or Condition, found {describe(node)}"))
+            continue
+        if node.case_sensitive is not None and not isinstance(node.case_sensitive, bool):
+            issues.append(Issue("invalid_filter", (*path, "case_sensitive"), "case_sensitive must be true or false"))
+        key = GROUP_KEY[type(node)]
+        stack.extend((item, (*path, key, i), level + 1) for i, item in enumerate(node.items))
+    return issues
+
+
+def condition_issues(c: Condition, path: Path) -> list[Issue]:
+    issues: list[Issue] = []
+    problem = path_problem(c.field)
+    if problem:
+        issues.append(Issue("invalid_filter", (*path, "field"), problem))
+    if c.operator not in OPERATORS:
+        from schemakit.filters._json import unknown_operator
+
+        issues.append(unknown_operator(c.operator, (*path, "operator")))
+        return issues
+    problem = operand_problem(c.operator, c.value)
+    if problem:
+        issues.append(Issue("invalid_operand", (*path, "value"), problem))
+    return issues
+
+
+def parse_filter(spec: Any, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Filter:
+    """Parse the JSON form (a ``LogicalOperator`` dict) or the text form (a string) into a Filter.
+
+    Raises :class:`FilterError` listing every problem; a text syntax error also
+    sets ``.line`` and ``.column`` (1-based).
+    """
+    if isinstance(spec, Filter):
+        return spec
+    if isinstance(spec, str):
+        from schemakit.filters._text import parse_text
+
+        return parse_text(spec, max_depth=max_depth)
+    if isinstance(spec, Mapping):
+        from schemakit.filters._json import parse_json
+
+        return parse_json(spec, max_depth=max_depth)
+    raise FilterError(
+        [
+            Issue(
+                "invalid_filter",
+                (),
+                f"a filter is a LogicalOperator object or a text expression, found {describe(spec)}",
+                hint='write {"AND": [{"field": "age", "operator": "gte", "value": 30}]} or "age >= 30"',
+            )
+        ]
+    )

@@ -1,0 +1,240 @@
+"""The JSON front end: a ``LogicalOperator`` dict to a Filter, every issue located in the dict."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from schemakit._issues import FilterError, Issue, Path, PathSegment, describe, did_you_mean_hint
+from schemakit.filters._ast import (
+    OPERATORS,
+    And,
+    Condition,
+    Node,
+    Not,
+    Or,
+    freeze_operand,
+    operand_problem,
+    path_problem,
+)
+
+if TYPE_CHECKING:
+    from schemakit.filters._filter import Filter
+
+GROUP_KEYS = ("AND", "OR", "NOT")
+CONDITION_KEYS = ("field", "operator", "value")
+
+# Spellings users carry over from SQL, Mongo and other filter languages.
+_OPERATOR_SYNONYMS = {
+    "=": "eq",
+    "==": "eq",
+    "equals": "eq",
+    "!=": "ne",
+    "<>": "ne",
+    "neq": "ne",
+    "not_equals": "ne",
+    ">": "gt",
+    ">=": "gte",
+    "ge": "gte",
+    "<": "lt",
+    "<=": "lte",
+    "le": "lte",
+    "not_in": "nin",
+    "notin": "nin",
+    "like": "contains",
+    "includes": "contains",
+    "has": "contains",
+    "startswith": "starts_with",
+    "prefix": "starts_with",
+    "endswith": "ends_with",
+    "suffix": "ends_with",
+    "matches": "regex",
+    "match": "regex",
+    "~": "regex",
+    "search": "text",
+    "exist": "exists",
+    "isnull": "is_null",
+    "null": "is_null",
+}
+
+
+def unknown_operator(word: Any, path: Path) -> Issue:
+    if not isinstance(word, str):
+        return Issue("invalid_filter", path, f"an operator must be a string, found {describe(word)}")
+    synonym = _OPERATOR_SYNONYMS.get(word.strip().casefold())
+    hint = f"did you mean '{synonym}'?" if synonym else did_you_mean_hint(word, OPERATORS)
+    return Issue(
+        "unknown_operator",
+        path,
+        f"unknown operator {word!r}",
+        hint=hint or "operators: " + ", ".join(OPERATORS),
+    )
+
+
+def _segment(key: Any) -> PathSegment:
+    return key if isinstance(key, str) or (isinstance(key, int) and not isinstance(key, bool)) else repr(key)
+
+
+class JsonReader:
+    """Walks the dict once, building nodes and collecting issues; records where each condition came from."""
+
+    def __init__(self, max_depth: int) -> None:
+        self.max_depth = max_depth
+        self.issues: list[Issue] = []
+        # id(condition) -> (path of its field, operator, value) in the input dict
+        self.origins: dict[int, tuple[Path, Path, Path]] = {}
+
+    def report(self, code: str, path: Path, message: str, hint: str | None = None) -> None:
+        self.issues.append(Issue(code, path, message, hint))
+
+    def top(self, spec: Mapping[Any, Any]) -> Node:
+        if "field" in spec and not any(k in spec for k in GROUP_KEYS):
+            # a lone condition is friendlier read as one than as shorthand on fields named 'field' and 'value'
+            c = self.condition(spec, ())
+            return And((c,) if c is not None else ())
+        return self.group(spec, (), 1)
+
+    def group(self, raw: Mapping[Any, Any], path: Path, depth: int) -> Node:
+        if depth > self.max_depth:
+            self.report(
+                "filter_too_deep",
+                path,
+                f"logical operators nest deeper than max_depth={self.max_depth} here",
+                hint="flatten nested groups of the same kind",
+            )
+            return And(())
+        parts: list[Node] = []
+        case_sensitive: bool | None = None
+        for key, value in raw.items():
+            where = (*path, _segment(key))
+            if key in GROUP_KEYS:
+                if value is None:
+                    continue
+                if not isinstance(value, (list, tuple)):
+                    self.report(
+                        "invalid_filter", where, f"'{key}' must be a list of conditions, found {describe(value)}"
+                    )
+                    continue
+                items = [self.item(v, (*where, i), depth) for i, v in enumerate(value)]
+                kept = tuple(i for i in items if i is not None)
+                if key == "AND":
+                    parts.extend(kept)
+                else:
+                    parts.append(Or(kept) if key == "OR" else Not(kept))
+            elif key == "case_sensitive":
+                if value is not None and not isinstance(value, bool):
+                    self.report(
+                        "invalid_filter", where, f"case_sensitive must be true or false, found {describe(value)}"
+                    )
+                else:
+                    case_sensitive = value
+            elif not isinstance(key, str):
+                self.report("invalid_filter", where, f"a filter key must be a string, found {describe(key)}")
+            else:
+                c = self.shorthand(key, value, where)
+                if c is not None:
+                    parts.append(c)
+        return And(tuple(parts), case_sensitive)
+
+    def item(self, raw: Any, path: Path, depth: int) -> Node | None:
+        if isinstance(raw, Mapping):
+            if "field" in raw:
+                return self.condition(raw, path)
+            return self.group(raw, path, depth + 1)
+        self.report(
+            "invalid_filter",
+            path,
+            f"a group item must be a condition or a logical operator object, found {describe(raw)}",
+            hint='write {"field": "...", "operator": "eq", "value": ...}',
+        )
+        return None
+
+    def shorthand(self, key: str, raw_value: Any, path: Path) -> Condition | None:
+        problem = path_problem(key)
+        if problem:
+            self.report("invalid_filter", path, problem)
+            return None
+        return self.make(key, "eq", raw_value, path, path, path)
+
+    def condition(self, raw: Mapping[Any, Any], path: Path) -> Condition | None:
+        ok = True
+        for key in raw:
+            if key not in CONDITION_KEYS:
+                hint = did_you_mean_hint(key, CONDITION_KEYS) if isinstance(key, str) else None
+                self.report(
+                    "invalid_filter",
+                    (*path, _segment(key)),
+                    f"unknown key {key!r} in a condition",
+                    hint=hint or "a condition has 'field', 'operator' and 'value'",
+                )
+                ok = False
+        field = raw["field"]
+        problem = path_problem(field)
+        if problem:
+            self.report("invalid_filter", (*path, "field"), problem)
+            ok = False
+        operator = raw.get("operator", "eq")
+        if operator is None:
+            operator = "eq"
+        if operator not in OPERATORS:
+            self.issues.append(unknown_operator(operator, (*path, "operator")))
+            ok = False
+        if "value" not in raw:
+            self.report(
+                "missing_value",
+                (*path, "value"),
+                "a condition needs a 'value'",
+                hint="exists and is_null take true or false" if operator in ("exists", "is_null") else None,
+            )
+            ok = False
+        if not ok:
+            return None
+        return self.make(field, operator, raw["value"], (*path, "field"), (*path, "operator"), (*path, "value"))
+
+    def make(
+        self, field: str, operator: str, raw_value: Any, field_path: Path, op_path: Path, value_path: Path
+    ) -> Condition | None:
+        try:
+            value = freeze_operand(raw_value)
+        except RecursionError:
+            self.report("invalid_operand", value_path, "the value nests too deeply")
+            return None
+        if isinstance(raw_value, Mapping) and raw_value.get("type") == "dynamic" and not _is_ref(value):
+            self.report(
+                "invalid_operand",
+                value_path,
+                "a dynamic value is {'type': 'dynamic', 'field': '<dotted path>'} with nothing else",
+            )
+            return None
+        problem = operand_problem(operator, value)
+        if problem:
+            self.report("invalid_operand", value_path, problem)
+            return None
+        c = Condition(field, operator, value)
+        self.origins[id(c)] = (field_path, op_path, value_path)
+        return c
+
+
+def _is_ref(value: Any) -> bool:
+    from schemakit.filters._ast import DynamicRef
+
+    return isinstance(value, DynamicRef)
+
+
+def read_json(spec: Mapping[Any, Any], *, max_depth: int) -> tuple[Node, JsonReader]:
+    reader = JsonReader(max_depth)
+    try:
+        root = reader.top(spec)
+    except RecursionError:
+        reader.report("filter_too_deep", (), "the filter nests too deeply")
+        root = And(())
+    return root, reader
+
+
+def parse_json(spec: Mapping[Any, Any], *, max_depth: int) -> Filter:
+    from schemakit.filters._filter import Filter
+
+    root, reader = read_json(spec, max_depth=max_depth)
+    if reader.issues:
+        raise FilterError(reader.issues)
+    return Filter(root)  # type: ignore[arg-type]
