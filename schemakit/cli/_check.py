@@ -38,9 +38,9 @@ class SchemaSpec:
     strict: bool
 
     def compile(self) -> Any:
-        import schemakit
+        from schemakit.schema import compile_schema
 
-        return schemakit.compile_schema(self.bucket_schema, unique_key=self.unique_key, strict=self.strict)
+        return compile_schema(self.bucket_schema, unique_key=self.unique_key, strict=self.strict)
 
 
 class Finding(NamedTuple):

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from schemakit._issues import Issue
+from schemakit._issues import FilterError, Issue, SchemaDefinitionError
 from schemakit.cli._check import BLOCK_BYTES, invalid_json_issue, iter_blocks
 from schemakit.cli._errors import UserError
 from schemakit.cli._inputs import (
@@ -27,8 +27,7 @@ from schemakit.cli._validate import compile_schema_file, locate_schema_issue, sp
 
 def schema_issues(bucket_schema: Any, unique_key: Any) -> list[Issue]:
     """Every definition issue of a bucket schema and its unique key, warnings included."""
-    import schemakit
-    from schemakit.schema import check_unique_key, read_bucket_schema
+    from schemakit.schema import check_unique_key, compile_schema, read_bucket_schema
 
     schema_def, issues = read_bucket_schema(bucket_schema)
     if schema_def is not None and unique_key is not None:
@@ -36,8 +35,8 @@ def schema_issues(bucket_schema: Any, unique_key: Any) -> list[Issue]:
     if not any(i.severity == "error" for i in issues):
         # the compiler has the last word: it may know checks the reader does not
         try:
-            schemakit.compile_schema(bucket_schema, unique_key=unique_key)
-        except schemakit.SchemaDefinitionError as exc:
+            compile_schema(bucket_schema, unique_key=unique_key)
+        except SchemaDefinitionError as exc:
             issues.extend(i for i in exc.issues if i not in issues)
     return issues
 
@@ -78,7 +77,7 @@ def _schema_text(schema: Any) -> str:
 
 
 def run_check_pipeline(labels: Sequence[str], *, fmt: str, show_schemas: bool, quiet: bool) -> int:
-    import schemakit
+    from schemakit.mappings import resolve_pipeline
 
     reporter = make_reporter(fmt, quiet=quiet)
     summary = Summary(noun="collection")
@@ -94,7 +93,7 @@ def run_check_pipeline(labels: Sequence[str], *, fmt: str, show_schemas: bool, q
             reporter.issue(label, exc.line, exc.issue)
             failed = True
             continue
-        result = schemakit.resolve_pipeline(doc.data)
+        result = resolve_pipeline(doc.data)
         declared = doc.data.get("collections") if isinstance(doc.data, dict) else None
         ids = list(declared) if isinstance(declared, dict) else list(result.collections)
         broken: set[Any] = set()
@@ -159,76 +158,43 @@ def _first_issue_message(label: str, issues: Sequence[Issue], what: str) -> str:
 
 
 def parse_filter_arg(spec: str) -> tuple[Any, str]:
-    import schemakit
+    from schemakit.filters import parse_filter
 
     raw, label = read_filter_spec(spec)
     try:
-        return schemakit.parse_filter(raw), label
-    except schemakit.FilterError as exc:
-        if exc.line is not None:
-            # a syntax error's message carries the caret excerpt; keep it whole, it is the point
-            issue = exc.issues[0] if exc.issues else None
-            detail = f"{issue.message}" + (f"\n{issue.hint}" if issue and issue.hint else "") if issue else str(exc)
-            raise UserError(
-                f"{label}: filter syntax error at line {exc.line}, column {exc.column}:\n{detail}"
-            ) from None
+        return parse_filter(raw), label
+    except FilterError as exc:
+        if exc.line is not None and exc.issues:
+            # the message holds the location and the caret excerpt, the hint the expected tokens
+            issue = exc.issues[0]
+            detail = issue.message + (f"\n{issue.hint}" if issue.hint else "")
+            raise UserError(f"{label}: filter syntax error: {detail}") from None
         raise UserError(_first_issue_message(label, exc.issues, "invalid filter")) from None
 
 
 def explain_filter(flt: Any) -> str:
     """The canonical text, the canonical JSON and the AST tree of a filter."""
-    tree = None
-    for name in ("explain", "tree", "pretty", "to_tree"):
-        method = getattr(flt, name, None)
-        if callable(method):
-            tree = method()
-            break
-    if tree is None:
-        tree = _ast_tree(getattr(flt, "ast", None) or getattr(flt, "node", None) or flt.to_dict())
     return (
         f"text: {flt.to_text()}\n"
         f"json: {json.dumps(flt.to_dict(), ensure_ascii=False, default=str)}\n"
-        f"tree:\n{str(tree).rstrip()}\n"
+        f"tree:\n{flt.tree().rstrip()}\n"
     )
 
 
-def _ast_tree(node: Any, indent: str = "") -> str:
-    """A plain indented rendering of an AST of dataclasses (or of the JSON form as a fallback)."""
-    import dataclasses
-
-    lines: list[str] = []
-
-    def walk(value: Any, prefix: str, label: str) -> None:
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            scalars = []
-            children = []
-            for f in dataclasses.fields(value):
-                v = getattr(value, f.name)
-                nested = isinstance(v, (list, tuple)) and v and dataclasses.is_dataclass(v[0])
-                if dataclasses.is_dataclass(v) or nested:
-                    children.append((f.name, v))
-                else:
-                    scalars.append(f"{f.name}={v!r}")
-            lines.append(f"{prefix}{label}{type(value).__name__}" + (f"({', '.join(scalars)})" if scalars else ""))
-            for name, v in children:
-                items = v if isinstance(v, (list, tuple)) else [v]
-                for item in items:
-                    walk(item, prefix + "  ", "" if isinstance(v, (list, tuple)) else f"{name}: ")
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                if isinstance(v, (dict, list)):
-                    lines.append(f"{prefix}{label}{k}")
-                    walk(v, prefix + "  ", "")
-                else:
-                    lines.append(f"{prefix}{label}{k}: {json.dumps(v, default=str)}")
-        elif isinstance(value, list):
-            for item in value:
-                walk(item, prefix, "- ")
-        else:
-            lines.append(f"{prefix}{label}{value!r}")
-
-    walk(node, indent, "")
-    return "\n".join(lines)
+# Keys an object request (or a stored object) has besides its schema's fields; a filter may
+# name them. Sub-paths count too (``blobs.type``), as check_filter treats system fields.
+OBJECT_SYSTEM_FIELDS = (
+    "object_id",
+    "bucket_id",
+    "key_prefix",
+    "blobs",
+    "skip_duplicates",
+    "canonicalize_source",
+    "force_remirror",
+    "created_at",
+    "updated_at",
+    "status",
+)
 
 
 def _iter_records(source: DataSource, bad: list[tuple[str, int, Issue]]) -> Iterator[Any]:
@@ -261,13 +227,13 @@ def _iter_records(source: DataSource, bad: list[tuple[str, int, Issue]]) -> Iter
 
 
 def run_filter(spec: str, data: Sequence[str], *, explain: bool, schema: str | None) -> int:
-    import schemakit
+    from schemakit.filters import check_filter
 
     flt, label = parse_filter_arg(spec)
     if schema is not None:
         doc = load_document(schema, what="bucket schema")
         bucket_schema, _, _ = split_schema_document(doc)
-        issues = schemakit.check_filter(flt, bucket_schema)
+        issues = check_filter(flt, bucket_schema, system_fields=OBJECT_SYSTEM_FIELDS)
         for issue in issues:
             if issue.severity != "error":
                 sys.stderr.write(text_line(label, 1, issue) + "\n")
@@ -286,7 +252,7 @@ def run_filter(spec: str, data: Sequence[str], *, explain: bool, schema: str | N
         for record in _iter_records(source, bad):
             try:
                 hit = matches(record)
-            except schemakit.FilterError as exc:
+            except FilterError as exc:
                 raise UserError(_first_issue_message(label, exc.issues, "cannot evaluate the filter")) from None
             if hit:
                 out.write(dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")

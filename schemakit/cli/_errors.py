@@ -11,5 +11,3 @@ class UserError(Exception):
     """
 
     exit_code = 2
-
-

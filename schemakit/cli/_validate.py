@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from schemakit._issues import Issue, describe
+from schemakit._issues import Issue, SchemaDefinitionError, describe
 from schemakit.cli._check import Chunk, ObjectChecker, ParallelChecker, SchemaSpec, serial_chunks
 from schemakit.cli._errors import UserError
 from schemakit.cli._inputs import DataSource, Document, discover_data, load_document
@@ -54,14 +54,12 @@ def locate_schema_issue(issue: Issue, prefix: tuple[str, ...]) -> Issue:
 
 def compile_schema_file(label: str, *, strict: bool) -> tuple[Any, SchemaSpec]:
     """Compile the SCHEMA argument, or fail with exit 2 naming the file and its first problem."""
-    import schemakit
-
     doc = load_document(label, what="bucket schema")
     bucket_schema, unique_key, prefix = split_schema_document(doc)
     spec = SchemaSpec(bucket_schema, unique_key, strict)
     try:
         compiled = spec.compile()
-    except schemakit.SchemaDefinitionError as exc:
+    except SchemaDefinitionError as exc:
         issues = [locate_schema_issue(i, prefix) for i in exc.issues if i.severity == "error"] or [
             locate_schema_issue(i, prefix) for i in exc.issues
         ]
