@@ -35,7 +35,8 @@ NOT_EXPRESSED = (
 END = r"(?!\n)$"
 _SUB = r"[A-Za-z0-9_.+-]+"
 _URL = r"^(?:[hH][tT][tT][pP][sS]?|[sS]3|[gG][sS])://[^\s/?#]+\S*" + END
-_B64 = r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"
+# strict, padded, non-empty base64 (what binascii's strict mode decodes)
+_B64 = r"(?=[A-Za-z0-9+/])(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"
 _LOOKS_LIKE_URL = r"^[A-Za-z][A-Za-z0-9+.-]*://"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}" + END
 _DATETIME = (
@@ -93,7 +94,7 @@ def _data_schema(ftype: str) -> dict[str, Any]:
             "required": ["base64"],
             "not": {"required": ["url"]},
             "properties": {
-                "base64": {"type": "string", "minLength": 1, "pattern": "^" + _B64 + END},
+                "base64": {"type": "string", "pattern": "^" + _B64 + END},
                 "mime_type": {
                     "anyOf": [
                         {"type": "null"},
