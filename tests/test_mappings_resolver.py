@@ -542,13 +542,43 @@ def test_collection_source_from_output_schema_dict_and_resolution() -> None:
         assert res.input_schema == upstream.output_schema
 
 
-def test_failed_upstream_is_unresolved_source() -> None:
-    upstream = resolve(request(input_mappings={"image": "nope"}))
-    req = request()
+def downstream_of(upstream: CollectionResolution, **extractor: Any) -> CollectionResolution:
+    req = request(**extractor)
     req["source"] = {"type": "collection", "collection_id": "col_up"}
-    res = resolve_collection(req, buckets={}, collections={"col_up": upstream})
+    return resolve_collection(req, buckets={}, collections={"col_up": upstream})
+
+
+def test_downstream_of_a_failed_collection_is_checked_against_what_it_produces() -> None:
+    # the upstream's error is in an input mapping: its output schema is still fully known
+    upstream = resolve(request(input_mappings={"image": "nope"}, field_passthrough=[{"source_path": "product_image"}]))
+    assert not upstream.ok and upstream.output_gaps == frozenset()
+    assert downstream_of(upstream).ok
+    res = downstream_of(upstream, input_mappings={"image": "product_imag"})
+    assert only(res, "source_field_not_found").hint == "did you mean 'product_image'?"
+
+
+def test_fields_a_failed_upstream_does_not_produce_give_unresolved_source() -> None:
+    upstream = resolve(request(field_passthrough=[{"source_path": "photo", "target_path": "product_image"}]))
+    assert upstream.output_gaps == frozenset({"product_image"})
+    res = downstream_of(
+        upstream,
+        field_passthrough=[
+            {"source_path": "image_extractor_v1_embedding", "target_path": "upstream_embedding"},
+            {"source_path": "product_image"},
+        ],
+    )
     issue = only(res, "unresolved_source")
     assert issue.path == ("source", "collection_id")
+    assert "'product_image'" in issue.message
+    assert codes(res) == ["unresolved_source"]
+
+
+def test_upstream_with_an_unknown_extractor_gives_unresolved_source() -> None:
+    upstream = resolve(request(feature_extractor_name="nope"))
+    assert upstream.output_gaps is None
+    res = downstream_of(upstream)
+    assert codes(res) == ["unresolved_source"]
+    assert only(res, "unresolved_source").path == ("source", "collection_id")
 
 
 @pytest.mark.parametrize(

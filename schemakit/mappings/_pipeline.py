@@ -125,7 +125,7 @@ def resolve_pipeline(manifest: Any, *, extractors: ExtractorRegistry | None = No
     issues: list[Issue] = []
     if isinstance(manifest, (str, FilePath)):
         manifest = _load_manifest(FilePath(manifest), issues)
-        if manifest is None:
+        if issues:
             return PipelineResolution({}, [], issues)
     if not isinstance(manifest, Mapping):
         issues.append(

@@ -72,6 +72,8 @@ class Source:
 
     schema: SchemaDef | None
     problem: str | None = None
+    gaps: frozenset[str] = frozenset()
+    """Top-level fields the source should have but failed to produce (an upstream with errors)."""
 
 
 class SourceIndex:
@@ -128,9 +130,12 @@ def read_bucket_source(bucket_id: str, raw: Any) -> Source:
 def read_collection_source(collection_id: str, raw: Any) -> Source:
     """An upstream collection: a prior resolution, or a dict with its ``output_schema``."""
     if isinstance(raw, CollectionResolution):
-        if not raw.ok or raw.output_def is None:
-            return Source(None, f"collection {collection_id!r} did not resolve, so its output schema is unknown")
-        return Source(raw.output_def)
+        if raw.ok and raw.output_def is not None:
+            return Source(raw.output_def)
+        if raw.output_def is not None and raw.output_gaps is not None:
+            # check downstream mappings against what the upstream will produce, except its failed fields
+            return Source(raw.output_def, gaps=raw.output_gaps)
+        return Source(None, f"collection {collection_id!r} did not resolve, so its output schema is unknown")
     if isinstance(raw, Mapping) and "properties" not in raw:
         raw = raw.get("output_schema")
     schema, issues = read_bucket_schema(raw)
@@ -154,6 +159,7 @@ class CollectionResolution:
         "input_def",
         "issues",
         "output_def",
+        "output_gaps",
         "source_ids",
         "source_type",
     )
@@ -170,6 +176,7 @@ class CollectionResolution:
         source_ids: list[str],
         input_plans: list[InputPlan],
         field_plans: list[FieldPlan],
+        output_gaps: frozenset[str] | None = frozenset(),
         collection_id: str | None = None,
     ) -> None:
         self.issues = issues
@@ -183,6 +190,9 @@ class CollectionResolution:
         self._input_plans = input_plans
         self._field_plans = field_plans
         self._mapper: Mapper | None = None
+        # None: the output schema cannot be trusted at all (extractor or input schema unknown);
+        # a set: the output names whose definitions are missing because their passthrough failed
+        self.output_gaps = output_gaps
 
     @property
     def ok(self) -> bool:
@@ -275,6 +285,9 @@ class _Resolver:
         self.sources = sources
         self.registry = registry
         self.skip_sources = skip_sources
+        self.gaps: dict[str, tuple[str, Path]] = {}
+        self.gap_hits: dict[str, list[str]] = {}
+        self.failed_names: set[str] = set()
 
     def report(self, code: str, path: Path, message: str, hint: str | None = None) -> None:
         self.issues.append(Issue(code, path, message, hint))
@@ -290,6 +303,10 @@ class _Resolver:
             fields.update(extractor.outputs.fields)
         output = SchemaDef(fields=fields)
         self.source_filters(schema)
+        self.report_gap_hits()
+        gaps: frozenset[str] | None = frozenset(self.failed_names)
+        if extractor is None or (schema is None and (spec.include_all or spec.passthrough)):
+            gaps = None
         return CollectionResolution(
             issues=self.issues,
             input_def=schema,
@@ -300,6 +317,7 @@ class _Resolver:
             source_ids=[sid for sid, _ in spec.source.ids],
             input_plans=input_plans,
             field_plans=field_plans,
+            output_gaps=gaps,
             collection_id=collection_id,
         )
 
@@ -322,6 +340,8 @@ class _Resolver:
                 self.report("unresolved_source", where, source.problem or f"{kind} {source_id!r} has no usable schema")
             else:
                 found.append((source_id, where, source.schema))
+                for name in source.gaps:
+                    self.gaps.setdefault(name, (source_id, where))
         if not found:
             return None
         first_id, _, first = found[0]
@@ -432,6 +452,11 @@ class _Resolver:
         return found
 
     def not_found(self, schema: SchemaDef, dotted: str, where: Path) -> None:
+        top = dotted.split(".", 1)[0]
+        if top in self.gaps:
+            # the upstream failed to produce this field: report that once, not a missing field here
+            self.gap_hits.setdefault(top, []).append(dotted)
+            return
         hint: str | None
         if not schema.fields:
             hint = "the source schema has no fields; give the source bucket a bucket_schema"
@@ -578,6 +603,7 @@ class _Resolver:
                 found = resolve_path(schema, entry.source_path)
                 if found is None and entry.default is MISSING:
                     self.not_found(schema, entry.source_path, (*entry.where, "source_path"))
+                    self.failed_names.add(entry.output_name)
                     ok = False
             resolved.append((entry, found, ok))
 
@@ -610,6 +636,19 @@ class _Resolver:
                 if ok:
                     add(entry, found)
         return fields, plans
+
+    def report_gap_hits(self) -> None:
+        by_source: dict[tuple[str, Path], list[str]] = {}
+        for name, paths in self.gap_hits.items():
+            by_source.setdefault(self.gaps[name], []).extend(paths)
+        for (source_id, where), paths in by_source.items():
+            used = ", ".join(f"'{p}'" for p in dict.fromkeys(paths))
+            self.report(
+                "unresolved_source",
+                where,
+                f"collection {source_id!r} has errors and does not produce {used}, which this collection uses",
+                hint=f"fix {source_id!r} first",
+            )
 
     # --- source filters ----------------------------------------------------------------------------
 
