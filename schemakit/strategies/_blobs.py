@@ -144,23 +144,31 @@ def inline_texts() -> st.SearchStrategy[str]:
     ).filter(lambda s: not s.lower().startswith("data"))
 
 
+@st.composite
+def _blob_data(draw: st.DrawFn, kind: str, auto: bool) -> Any:
+    media = [m for m in MEDIA[kind] if m.inferable or not auto]
+    inferable = [m for m in media if m.inferable]
+    # One integer picks the form, so the shrinker can move between forms (flatmap would hide that choice).
+    form = draw(st.integers(0, 4 if kind == "text" else 3))
+    if form == 0:
+        return draw(urls(draw(st.sampled_from(inferable))))
+    if form == 1:
+        return {"url": draw(urls(draw(st.sampled_from(inferable))))}
+    if form == 2:
+        medium = draw(st.sampled_from(media))
+        return data_uri(medium.mime, draw(payloads(medium)))
+    if form == 3:
+        return draw(_base64_dicts(draw(st.sampled_from(media)), with_mime=False))
+    return draw(inline_texts())
+
+
 def blob_data(kind: str, *, auto: bool) -> st.SearchStrategy[Any]:
-    """Valid ``data`` for a blob of a ``kind`` field, simplest form first.
+    """Valid ``data`` for a blob of a ``kind`` field: URL, ``{"url"}``, data URI, ``{"base64"}``, inline text.
 
     With ``auto`` only unambiguous media are used, since the kind is inferred
     from them.
     """
-    media = [m for m in MEDIA[kind] if m.inferable or not auto]
-    inferable = [m for m in media if m.inferable]
-    forms: list[st.SearchStrategy[Any]] = [
-        st.sampled_from(inferable).flatmap(urls),
-        st.sampled_from(inferable).flatmap(urls).map(lambda u: {"url": u}),
-        st.sampled_from(media).flatmap(lambda m: payloads(m).map(lambda p: data_uri(m.mime, p))),
-        st.sampled_from(media).flatmap(lambda m: _base64_dicts(m, with_mime=False)),
-    ]
-    if kind == "text":
-        forms.append(inline_texts())
-    return st.one_of(forms)
+    return _blob_data(kind, auto)
 
 
 def upload_ids() -> st.SearchStrategy[str]:

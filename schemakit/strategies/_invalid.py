@@ -39,11 +39,11 @@ from schemakit.strategies._common import (
 from schemakit.strategies._objects import _objects, file_kind
 from schemakit.strategies._schemas import field_names
 
-# Simplest first: a failing pair shrinks toward the top of this list only if the
-# candidate also fails there, so the order is about readability, not coverage.
+# Generation favours the first entry a little and shrinking moves toward it only if
+# the candidate fails there too, so the most telling defect comes first.
 CODES = (
-    "invalid_request",
     "type_mismatch",
+    "invalid_request",
     "missing_required_field",
     "enum_mismatch",
     "invalid_date",
@@ -174,8 +174,8 @@ def _metadata_sites(sdef: SchemaDef) -> tuple[Route, ...]:
 
 def _possible(ctx: _Context) -> dict[str, bool]:
     return {
-        "invalid_request": True,
         "type_mismatch": bool(ctx.metadata_sites),
+        "invalid_request": True,
         "missing_required_field": bool(ctx.required_sites or ctx.required_file_fields),
         "enum_mismatch": bool(ctx.sites(can_leave_enum)),
         "invalid_date": bool(ctx.sites(lambda f: f.type == "date")),
@@ -338,7 +338,7 @@ def _unknown_blob_property(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context)
 def _blob_type_mismatch(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context) -> Json:
     blob, kind = _target_blob(draw, obj, ctx)
     others = [t for t in (*FILE_TYPES, *ALL_TYPES[:2], *_WRONG_BLOB_TYPES) if t != kind]
-    blob["type"] = draw(st.sampled_from(list(dict.fromkeys(others))).flatmap(type_spellings))
+    blob["type"] = draw(type_spellings(draw(st.sampled_from(list(dict.fromkeys(others))))))
     return obj
 
 
@@ -428,8 +428,8 @@ def _unique_key_too_long(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context) -
 
 
 _MUTATORS: dict[str, Mutator] = {
-    "invalid_request": _invalid_request,
     "type_mismatch": _type_mismatch,
+    "invalid_request": _invalid_request,
     "missing_required_field": _missing_required_field,
     "enum_mismatch": _enum_mismatch,
     "invalid_date": _invalid_date,
