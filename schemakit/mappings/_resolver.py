@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from schemakit._issues import Issue, Path
+from schemakit._issues import Issue, Path, describe
 from schemakit.mappings._paths import (
     SourcePath,
     closest_hint,
@@ -656,19 +656,15 @@ class _Resolver:
         filters = self.spec.source.filters
         if filters is None or schema is None:
             return
-        # imported here: the filter pillar loads its grammar, which only source_filters need
-        try:
-            from schemakit.filters import check_filter  # type: ignore[attr-defined,unused-ignore]
-        except ImportError:  # pragma: no cover - the filter pillar is being written alongside this one
-            self.issues.append(
-                Issue(
-                    "source_filters_unchecked",
-                    ("source", "source_filters", "filters"),
-                    "source_filters were not checked: the filter checker is not available",
-                    severity="warning",
-                )
+        if not isinstance(filters, (Mapping, str)):
+            self.report(
+                "invalid_collection_request",
+                ("source", "source_filters", "filters"),
+                f"'filters' must be a filter object (or filter text), found {describe(filters)}",
             )
             return
+        # imported here: the filter pillar loads its grammar, which only source_filters need
+        from schemakit.filters import check_filter
 
         if self.spec.source.type == "collection":
             system, prefixes = COLLECTION_SYSTEM_FIELDS, COLLECTION_SYSTEM_PREFIXES
