@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import click
 
     from schemakit.cli._app import cli
-    from schemakit.cli._errors import UserError
+    from schemakit.cli._errors import OutputClosed, UserError
 
     try:
         rv = cli.main(args=list(argv) if argv is not None else None, prog_name="schemakit", standalone_mode=False)
@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (click.Abort, KeyboardInterrupt):
         sys.stderr.write("schemakit: interrupted\n")
         return 130
-    except BrokenPipeError:
+    except (BrokenPipeError, OutputClosed):
         _silence_stdout()
         return 141
     except Exception:

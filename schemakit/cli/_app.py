@@ -6,9 +6,30 @@ without a command line, and the click layer stays a table of options.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import ParamSpec
+
 import click
 
+from schemakit.cli._errors import OutputClosed
 from schemakit.cli._report import FORMATS
+
+P = ParamSpec("P")
+
+
+def _pipe_guard(fn: Callable[P, int]) -> Callable[P, int]:
+    """Turn a closed stdout into OutputClosed before click maps EPIPE to exit code 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> int:
+        try:
+            return fn(*args, **kwargs)
+        except BrokenPipeError:
+            raise OutputClosed() from None
+
+    return wrapper
+
 
 _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -65,6 +86,7 @@ def cli() -> None:
     help="Worker processes for JSON Lines input (0: one per CPU); output is identical to --jobs 1.",
 )
 @quiet_option
+@_pipe_guard
 def validate(
     schema: str,
     data: tuple[str, ...],
@@ -109,6 +131,7 @@ def validate(
 @click.argument("schemas", nargs=-1, required=True, metavar="SCHEMA...")
 @format_option
 @quiet_option
+@_pipe_guard
 def check_schema(schemas: tuple[str, ...], fmt: str, quiet: bool) -> int:
     """Report the definition errors of bucket schemas (bare or in a BucketCreateRequest).
 
@@ -127,6 +150,7 @@ def check_schema(schemas: tuple[str, ...], fmt: str, quiet: bool) -> int:
 @format_option
 @click.option("--show-schemas", is_flag=True, help="Print each collection's input and output schema.")
 @quiet_option
+@_pipe_guard
 def check_pipeline(manifests: tuple[str, ...], fmt: str, show_schemas: bool, quiet: bool) -> int:
     """Resolve a pipeline manifest (buckets and collections, YAML or JSON) and report every problem.
 
@@ -145,6 +169,7 @@ def check_pipeline(manifests: tuple[str, ...], fmt: str, show_schemas: bool, qui
 @click.argument("data", nargs=-1, metavar="DATA...")
 @click.option("--explain", is_flag=True, help="Print the canonical text, canonical JSON and AST instead of filtering.")
 @click.option("--schema", "schema", metavar="SCHEMA", help="Check the filter against a bucket schema first.")
+@_pipe_guard
 def filter_command(filter_spec: str, data: tuple[str, ...], explain: bool, schema: str | None) -> int:
     """Print the records of DATA that match FILTER, as JSON Lines.
 
@@ -166,6 +191,7 @@ def filter_command(filter_spec: str, data: tuple[str, ...], explain: bool, schem
 @cli.command("export-jsonschema", context_settings=_CONTEXT)
 @click.argument("schema", metavar="SCHEMA")
 @click.option("--strict", is_flag=True, help="Export the strict variant (no unknown fields).")
+@_pipe_guard
 def export_jsonschema(schema: str, strict: bool) -> int:
     """Print the JSON Schema (2020-12) for object requests of the bucket in SCHEMA.
 

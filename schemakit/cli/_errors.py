@@ -11,3 +11,8 @@ class UserError(Exception):
     """
 
     exit_code = 2
+
+
+class OutputClosed(Exception):
+    """stdout was closed by its reader (``| head``); raised instead of click's own EPIPE exit 1,
+    which would read as "issues found"."""

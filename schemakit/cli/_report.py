@@ -12,7 +12,6 @@ a typo; the json format keeps the RFC 6901 pointer, which is ``""`` for the root
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 from collections import Counter
@@ -86,12 +85,25 @@ def summary_lines(s: Summary) -> list[str]:
     return lines
 
 
-def use_color(stream: TextIO) -> bool:
-    """Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
+_CONSOLES: dict[int, Any] = {}
+
+
+def terminal_console(stream: TextIO) -> Any:
+    """A rich Console for ``stream`` when it is a terminal, else None (plain writes).
+
+    One console per stream, shared by the reporter and the progress bar: rich
+    then prints report lines above the live bar instead of through it. rich
+    honours NO_COLOR and TERM=dumb itself, so those get plain text here too.
+    """
     isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    if not (isatty and isatty()):
+        return None
+    key = id(stream)
+    if key not in _CONSOLES:
+        from rich.console import Console
+
+        _CONSOLES[key] = Console(file=stream, highlight=False, soft_wrap=True, markup=False, emoji=False)
+    return _CONSOLES[key]
 
 
 class Reporter:
@@ -100,6 +112,13 @@ class Reporter:
     def __init__(self, out: TextIO, *, quiet: bool = False) -> None:
         self.out = out
         self.quiet = quiet
+        self.console = terminal_console(out)
+
+    def write_line(self, line: str, styled: Any = None) -> None:
+        if self.console is None:
+            self.out.write(line + "\n")
+        else:
+            self.console.print(styled if styled is not None else line)
 
     def issue(self, file: str, line: int, issue: Issue) -> None:
         raise NotImplementedError
@@ -109,7 +128,8 @@ class Reporter:
 
     def section(self, title: str, body: str) -> None:
         """Free-form output some commands add (``check-pipeline --show-schemas``)."""
-        self.out.write(f"{title}\n{body}\n")
+        self.write_line(title)
+        self.write_line(body)
 
 
 def text_line(file: str, line: int, issue: Issue) -> str:
@@ -120,16 +140,8 @@ def text_line(file: str, line: int, issue: Issue) -> str:
 class TextReporter(Reporter):
     """``file:line: pointer: code: message (hint)``, one issue a line, then the summary."""
 
-    def __init__(self, out: TextIO, *, quiet: bool = False) -> None:
-        super().__init__(out, quiet=quiet)
-        self._console: Any = None
-        if use_color(out):
-            from rich.console import Console
-
-            self._console = Console(file=out, highlight=False, soft_wrap=True)
-
     def issue(self, file: str, line: int, issue: Issue) -> None:
-        if self._console is None:
+        if self.console is None:
             self.out.write(text_line(file, line, issue) + "\n")
             return
         from rich.text import Text
@@ -141,28 +153,21 @@ class TextReporter(Reporter):
         text.append(f": {issue.message}")
         if issue.hint:
             text.append(f" ({issue.hint})", style="dim")
-        self._console.print(text)
-
-    def section(self, title: str, body: str) -> None:
-        if self._console is None:
-            super().section(title, body)
-            return
-        from rich.text import Text
-
-        self._console.print(Text(title, style="bold"))
-        self._console.print(Text(body))
+        self.console.print(text)
 
     def finish(self, summary: Summary, extra: dict[str, Any] | None = None) -> None:
         if self.quiet:
             return
         lines = summary_lines(summary)
-        if self._console is None:
+        if self.console is None:
             self.out.write("".join(line + "\n" for line in lines))
             return
+        from rich.text import Text
+
         style = "bold red" if summary.errors else "bold yellow" if summary.warnings else "bold green"
-        self._console.print(lines[0], style=style)
+        self.console.print(Text(lines[0], style=style))
         for line in lines[1:]:
-            self._console.print(line)
+            self.console.print(line)
 
 
 def _escape_data(value: str) -> str:
@@ -185,11 +190,12 @@ class GithubReporter(Reporter):
         body = f"{issue.pointer or '/'}: {issue.code}: {issue.message}"
         if issue.hint:
             body += f" ({issue.hint})"
-        self.out.write(f"::{level} file={_escape_property(file)},line={line}::{_escape_data(body)}\n")
+        self.write_line(f"::{level} file={_escape_property(file)},line={line}::{_escape_data(body)}")
 
     def finish(self, summary: Summary, extra: dict[str, Any] | None = None) -> None:
         if not self.quiet:
-            self.out.write("".join(line + "\n" for line in summary_lines(summary)))
+            for line in summary_lines(summary):
+                self.write_line(line)
 
 
 class JsonReporter(Reporter):

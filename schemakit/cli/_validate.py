@@ -17,7 +17,7 @@ from schemakit._issues import Issue, SchemaDefinitionError, describe
 from schemakit.cli._check import Chunk, ObjectChecker, ParallelChecker, SchemaSpec, serial_chunks
 from schemakit.cli._errors import UserError
 from schemakit.cli._inputs import DataSource, Document, discover_data, load_document
-from schemakit.cli._report import Reporter, Summary, make_reporter
+from schemakit.cli._report import Reporter, Summary, make_reporter, terminal_console
 
 PROGRESS_MIN_BYTES = 4 << 20
 
@@ -147,28 +147,36 @@ class ValidationRun:
 
 @contextmanager
 def progress_bar(total: int, enabled: bool) -> Iterator[Any]:
-    """A rich progress bar on stderr, or a no-op; only for a terminal and inputs worth watching."""
+    """A rich progress bar, or a no-op: only when stderr is a terminal and the input is worth watching.
+
+    When stdout is the same terminal, the bar is drawn by the reporter's console
+    so that issue lines print above it; otherwise it goes to stderr, and stdout
+    (a file, a pipe) never sees a control sequence.
+    """
     if not enabled or total < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+    console = terminal_console(sys.stdout) or Console(stderr=True)
     with Progress(
-        TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.description}"),
         BarColumn(),
         DownloadColumn(),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
     ) as progress:
         task = progress.add_task("validating", total=total)
 
-        class _Advance:
-            def __call__(self, nbytes: int, label: str) -> None:
-                progress.update(task, advance=nbytes, description=label)
+        def advance(nbytes: int, label: str) -> None:
+            name = label if len(label) <= 40 else "..." + label[-37:]
+            progress.update(task, advance=nbytes, description=name)
 
-        yield _Advance()
+        yield advance
 
 
 def run_validate(cfg: ValidateConfig) -> int:
