@@ -8,7 +8,6 @@ given (see :func:`canonical`), which is what makes
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -308,10 +307,12 @@ def canonical(node: Node) -> Node:
     * An Or holding a single condition is an And of it.
     * An empty Or or Not is an empty And: each is no constraint.
     * A Not holding a single Or is a Not of the Or's items (``NOT (a OR b)``).
+    * A nested And of a single condition, with no case_sensitive of its own,
+      is that condition (``{"OR": [{"a": 1}, {"b": 2}]}`` is ``a = 1 OR b = 2``).
     """
     if isinstance(node, Condition):
         return node
-    items = tuple(canonical(i) for i in node.items)
+    items = tuple(_unwrap(canonical(i)) for i in node.items)
     cs = node.case_sensitive
     if isinstance(node, (And, Or)) and len(items) == 1 and isinstance(items[0], GROUP_TYPES):
         inner = items[0]
@@ -326,6 +327,14 @@ def canonical(node: Node) -> Node:
     if items == node.items:
         return node
     return type(node)(items, cs)
+
+
+def _unwrap(node: Node) -> Node:
+    if isinstance(node, And) and node.case_sensitive is None and len(node.items) == 1:
+        (item,) = node.items
+        if isinstance(item, Condition):
+            return item
+    return node
 
 
 def iter_conditions(node: Node, path: Path = ()) -> Iterator[tuple[Condition, Path]]:
@@ -363,6 +372,15 @@ def render_field(field: str) -> str:
     return "`" + field.replace("`", "``") + "`"
 
 
+_STRING_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
+def render_string(text: str) -> str:
+    """A double-quoted literal: quote, backslash and \\n \\r \\t escaped, other controls as \\uXXXX."""
+    return '"' + _NEEDS_ESCAPE.sub(lambda m: _STRING_ESCAPES.get(m[0], f"\\u{ord(m[0]):04x}"), text) + '"'
+
+
 def render_value(value: Any) -> str:
     if isinstance(value, DynamicRef):
         return "$" + render_field(value.field)
@@ -375,13 +393,11 @@ def render_value(value: Any) -> str:
     if isinstance(value, float):
         return repr(float(value))
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return render_string(value)
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(render_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
-        return (
-            "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {render_value(v)}" for k, v in value.items()) + "}"
-        )
+        return "{" + ", ".join(f"{render_string(k)}: {render_value(v)}" for k, v in value.items()) + "}"
     return repr(value)
 
 

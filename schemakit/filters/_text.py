@@ -27,6 +27,7 @@ from schemakit.filters._ast import (
     Node,
     Not,
     Or,
+    freeze_operand,
     operand_problem,
     path_problem,
 )
@@ -182,7 +183,8 @@ def _syntax_error(text: str, exc: UnexpectedInput) -> FilterError:
 # -- literals -----------------------------------------------------------------
 
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|[\s\S])")
-_SIMPLE_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+# \\b and \\f are left out on purpose: in a regex they mean a word boundary and a form feed class.
+_SIMPLE_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "/": "/", "n": "\n", "r": "\r", "t": "\t"}
 _SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
@@ -286,6 +288,7 @@ class _ToAst(Transformer_NonRecursive):  # type: ignore[type-arg]
         return Token(token.type, name, start_pos=token.start_pos, line=token.line, column=token.column)
 
     def _condition(self, field: Token, operator: str, value: Any, at: Any) -> Condition | None:
+        value = freeze_operand(value)
         problem = operand_problem(operator, value)
         if problem:
             self._problem("invalid_operand", at, problem)
@@ -358,38 +361,55 @@ class _ToAst(Transformer_NonRecursive):  # type: ignore[type-arg]
         for c in children:
             if isinstance(c, tuple) and len(c) == 2 and isinstance(c[0], str):
                 out[c[0]] = c[1]
-        value: Any = MappingProxyType(out)
-        if out.get("type") == "dynamic" and isinstance(out.get("field"), str) and set(out) <= {"type", "field"}:
-            value = DynamicRef(out["field"])
-        return value, open_
+        return MappingProxyType(out), open_
 
     def pair(self, key: Token, _colon: Token, value: tuple[Any, Token]) -> tuple[str, Any]:
         return unquote(str(key)), value[0]
 
 
-def _heights(tree: Tree[Token]) -> tuple[int, int, int, Token | None]:
+def _heights(tree: Tree[Token]) -> tuple[int, int, int]:
     """Parenthesis nesting, overall node nesting and literal nesting, bottom-up without recursion."""
     paren: dict[int, int] = {}
     nest: dict[int, int] = {}
     lit: dict[int, int] = {}
-    worst_token: Token | None = None
-    worst = 0
     for sub in tree.iter_subtrees():
         kids = [c for c in sub.children if isinstance(c, Tree)]
         p = max((paren[id(k)] for k in kids), default=0)
         n = max((nest[id(k)] for k in kids), default=0)
         v = max((lit[id(k)] for k in kids), default=0)
-        if sub.data in ("group", "sensitive_group", "insensitive_group"):
+        if sub.data in _GROUPS:
             p += 1
-            if p > worst:
-                worst = p
-                worst_token = next((c for c in sub.children if isinstance(c, Token) and c.type == "LPAR"), None)
-        if sub.data in ("group", "sensitive_group", "insensitive_group", "negation"):
+        if sub.data in _GROUPS or sub.data == "negation":
             n += 1
         if sub.data in ("array", "object"):
             v += 1
         paren[id(sub)], nest[id(sub)], lit[id(sub)] = p, n, v
-    return paren[id(tree)], nest[id(tree)], lit[id(tree)], worst_token
+    return paren[id(tree)], nest[id(tree)], lit[id(tree)]
+
+
+_GROUPS = frozenset({"group", "sensitive_group", "insensitive_group"})
+
+
+def _first_too_deep(tree: Tree[Token], max_depth: int) -> Token | None:
+    """The opening parenthesis at which the nesting first exceeds ``max_depth``."""
+    parens = sorted(
+        (
+            c
+            for sub in tree.iter_subtrees()
+            for c in sub.children
+            if isinstance(c, Token) and c.type in ("LPAR", "RPAR")
+        ),
+        key=lambda t: t.start_pos or 0,
+    )
+    level = 1
+    for token in parens:
+        if token.type == "LPAR":
+            level += 1
+            if level > max_depth:
+                return token
+        else:
+            level -= 1
+    return None
 
 
 def parse_text(text: str, *, max_depth: int) -> Filter:
@@ -399,8 +419,9 @@ def parse_text(text: str, *, max_depth: int) -> Filter:
         tree = parser().parse(text)
     except UnexpectedInput as exc:
         raise _syntax_error(text, exc) from None
-    parens, nesting, literals, token = _heights(tree)
+    parens, nesting, literals = _heights(tree)
     if parens + 1 > max_depth or nesting + 1 > MAX_NESTING or literals > MAX_VALUE_DEPTH:
+        token = _first_too_deep(tree, max_depth) if parens + 1 > max_depth else None
         line = getattr(token, "line", None)
         column = getattr(token, "column", None)
         what = (
