@@ -12,6 +12,7 @@ a typo; the json format keeps the RFC 6901 pointer, which is ``""`` for the root
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from collections import Counter
@@ -92,8 +93,8 @@ def terminal_console(stream: TextIO) -> Any:
     """A rich Console for ``stream`` when it is a terminal, else None (plain writes).
 
     One console per stream, shared by the reporter and the progress bar: rich
-    then prints report lines above the live bar instead of through it. rich
-    honours NO_COLOR and TERM=dumb itself, so those get plain text here too.
+    then prints report lines above the live bar instead of through it. With
+    NO_COLOR (https://no-color.org) or TERM=dumb the lines carry no escape codes.
     """
     isatty = getattr(stream, "isatty", None)
     if not (isatty and isatty()):
@@ -102,7 +103,16 @@ def terminal_console(stream: TextIO) -> Any:
     if key not in _CONSOLES:
         from rich.console import Console
 
-        _CONSOLES[key] = Console(file=stream, highlight=False, soft_wrap=True, markup=False, emoji=False)
+        # rich's own NO_COLOR handling drops colours but keeps bold and dim; no colour system means plain text
+        plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+        _CONSOLES[key] = Console(
+            file=stream,
+            highlight=False,
+            soft_wrap=True,
+            markup=False,
+            emoji=False,
+            color_system=None if plain else "auto",
+        )
     return _CONSOLES[key]
 
 
