@@ -22,12 +22,13 @@ from schemakit.mappings._paths import (
     resolve_path,
     suggest_paths,
 )
-from schemakit.mappings._registry import ExtractorDefinition, ExtractorRegistry
-from schemakit.mappings._request import FE, PassthroughSpec, RequestReader, RequestSpec, default_type
+from schemakit.mappings._registry import ExtractorDefinition, ExtractorInput, ExtractorRegistry
+from schemakit.mappings._request import FE, InputSpec, PassthroughSpec, RequestReader, RequestSpec, default_type
 from schemakit.mappings._runtime import FieldPlan, InputPlan, Mapper, compile_mapper
 from schemakit.schema._definition import MISSING, FieldDef, SchemaDef, conforms, read_bucket_schema
 
 TARGET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+# names every output document already has, so no passthrough may take them
 SYSTEM_FIELDS = (
     "document_id",
     "collection_id",
@@ -469,48 +470,54 @@ class _Resolver:
         plans: list[InputPlan] = []
         mapped: set[str] = set()
         for spec in self.spec.inputs:
-            declared = None
-            if extractor is not None:
-                declared = extractor.inputs.get(spec.name)
-                if declared is None:
-                    names = list(extractor.inputs)
-                    hint = closest_hint(spec.name, names) or f"inputs of {extractor.name}: " + ", ".join(names)
-                    self.report(
-                        "unknown_extractor_input",
-                        spec.where,
-                        f"{extractor.name} {extractor.version} has no input {spec.name!r}",
-                        hint,
-                    )
-                else:
-                    mapped.add(spec.name)
+            declared = self.declared_input(spec, extractor)
+            if declared is not None:
+                mapped.add(spec.name)
             if spec.kind == "literal":
                 plans.append(InputPlan(spec.name, None, spec.where, None, spec.override))
-                continue
-            if schema is None or spec.path is None:
-                continue
-            found = self.lookup(schema, spec.path, spec.path_where)
-            if found is None:
-                continue
-            if spec.kind == "vector":
-                if found.field.type != "array":
-                    self.report(
-                        "input_type_mismatch",
-                        spec.path_where,
-                        f"a vector mapping needs an array field; source field '{spec.path}' is {found.field.type}",
-                        hint=self.fields_of_types(schema, ("array",)),
-                    )
-            elif declared is not None and found.field.type not in declared.accepts:
-                self.report(
-                    "input_type_mismatch",
-                    spec.path_where,
-                    f"input {spec.name!r} of {extractor.name if extractor else ''} accepts "
-                    f"{', '.join(declared.accepts)}; source field '{spec.path}' is {found.field.type}",
-                    hint=self.fields_of_types(schema, declared.accepts),
-                )
-            plans.append(InputPlan(spec.name, found, spec.where, spec.path))
+            elif schema is not None and spec.path is not None:
+                found = self.lookup(schema, spec.path, spec.path_where)
+                if found is not None:
+                    self.check_input_type(spec, found, declared, schema)
+                    plans.append(InputPlan(spec.name, found, spec.where, spec.path))
         if extractor is not None:
             self.missing_inputs(extractor, mapped, schema)
         return plans
+
+    def declared_input(self, spec: InputSpec, extractor: ExtractorDefinition | None) -> ExtractorInput | None:
+        if extractor is None:
+            return None
+        declared = extractor.inputs.get(spec.name)
+        if declared is None:
+            names = list(extractor.inputs)
+            self.report(
+                "unknown_extractor_input",
+                spec.where,
+                f"{extractor.name} {extractor.version} has no input {spec.name!r}",
+                closest_hint(spec.name, names) or f"inputs of {extractor.name}: " + ", ".join(names),
+            )
+        return declared
+
+    def check_input_type(
+        self, spec: InputSpec, found: SourcePath, declared: ExtractorInput | None, schema: SchemaDef
+    ) -> None:
+        ftype = found.field.type
+        if spec.kind == "vector":
+            # the fine print: a vector mapping is checked only for resolving to an array field
+            if ftype != "array":
+                self.report(
+                    "input_type_mismatch",
+                    spec.path_where,
+                    f"a vector mapping needs an array field; source field '{spec.path}' is {ftype}",
+                    hint=self.fields_of_types(schema, ("array",)),
+                )
+        elif declared is not None and ftype not in declared.accepts:
+            self.report(
+                "input_type_mismatch",
+                spec.path_where,
+                f"input {spec.name!r} accepts {', '.join(declared.accepts)}; source field '{spec.path}' is {ftype}",
+                hint=self.fields_of_types(schema, declared.accepts),
+            )
 
     def missing_inputs(self, extractor: ExtractorDefinition, mapped: set[str], schema: SchemaDef | None) -> None:
         where: Path = (*FE, "input_mappings")
@@ -552,90 +559,41 @@ class _Resolver:
     def passthrough(
         self, schema: SchemaDef | None, extractor: ExtractorDefinition | None
     ) -> tuple[dict[str, FieldDef], list[FieldPlan]]:
-        outputs = extractor.outputs.fields if extractor is not None else {}
-        fields: dict[str, FieldDef] = {}
-        plans: list[FieldPlan] = []
-        taken: dict[str, str] = {}
-
-        def claim(name: str, where: Path, origin: str) -> bool:
-            problem = None
-            if name in SYSTEM_FIELDS:
-                problem = f"output field {name!r} ({origin}) collides with a system field"
-            elif name in outputs:
-                problem = f"output field {name!r} ({origin}) collides with an output of the extractor"
-            elif name in taken:
-                problem = f"output field {name!r} ({origin}) collides with {taken[name]}"
-            if problem:
-                suggestion = f"source_{name}" if not name.startswith("source_") else f"{name}_2"
-                self.report("target_conflict", where, problem, hint=f"set a different target_path, e.g. '{suggestion}'")
-                return False
-            taken[name] = origin
-            return True
-
-        def add(entry: PassthroughSpec, found: SourcePath | None) -> None:
-            name = entry.output_name
-            if not TARGET_NAME.fullmatch(name):
-                self.report(
-                    "invalid_target_name",
-                    entry.name_where,
-                    f"output field name {name!r} must start with a letter or '_' and contain only letters, "
-                    "digits, '_' and '-'",
-                )
-                return
-            if not claim(name, entry.name_where, f"field_passthrough[{entry.index}]"):
-                return
-            if found is not None:
-                out = found.output_field(name)
-                if entry.default is not MISSING and not found.fans_out and conforms(out, entry.default):
-                    out = replace(out, default=entry.default)
-                fields[name] = out
-                plans.append(FieldPlan(name, found, entry.where, entry.source_path, entry.required, entry.default))
-            elif entry.default is not MISSING:
-                ftype = default_type(entry.default) or "string"
-                fields[name] = FieldDef(name=name, type=ftype, default=entry.default)
-                plans.append(FieldPlan(name, None, entry.where, entry.source_path, False, entry.default))
-
-        resolved: list[tuple[PassthroughSpec, SourcePath | None, bool]] = []
+        """The passthrough part of the output schema, and the plan that fills it per object."""
+        out = _OutputFields(self, extractor.outputs.fields if extractor is not None else {})
+        resolved: list[tuple[PassthroughSpec, SourcePath | None]] = []
         for entry in self.spec.passthrough:
-            found = None
-            ok = True
-            if schema is not None:
-                found = resolve_path(schema, entry.source_path)
-                if found is None and entry.default is MISSING:
-                    self.not_found(schema, entry.source_path, (*entry.where, "source_path"))
-                    self.failed_names.add(entry.output_name)
-                    ok = False
-            resolved.append((entry, found, ok))
-
-        if self.spec.include_all and schema is not None:
-            by_top: dict[str, list[tuple[PassthroughSpec, SourcePath | None]]] = {}
-            rest: list[tuple[PassthroughSpec, SourcePath | None]] = []
-            for entry, found, ok in resolved:
-                if not ok:
-                    continue
-                if found is not None and len(found.steps) == 1:
-                    by_top.setdefault(found.last, []).append((entry, found))
-                else:
-                    rest.append((entry, found))
-            where_all: Path = (*FE, "include_all_source_fields")
-            for name, f in schema.fields.items():
-                configured = by_top.get(name)
-                if configured:
-                    for entry, found in configured:
-                        add(entry, found)
-                    continue
-                if claim(name, where_all, f"source field {name!r} passed by include_all_source_fields"):
-                    fields[name] = f
-                    top = resolve_path(schema, name)
-                    assert top is not None
-                    plans.append(FieldPlan(name, top, where_all, name, False, MISSING))
-            for entry, found in rest:
-                add(entry, found)
-        else:
-            for entry, found, ok in resolved:
-                if ok:
-                    add(entry, found)
-        return fields, plans
+            found = resolve_path(schema, entry.source_path) if schema is not None else None
+            if schema is not None and found is None and entry.default is MISSING:
+                self.not_found(schema, entry.source_path, (*entry.where, "source_path"))
+                self.failed_names.add(entry.output_name)
+                continue
+            resolved.append((entry, found))
+        if not self.spec.include_all or schema is None:
+            for entry, found in resolved:
+                out.add(entry, found)
+            return out.fields, out.plans
+        # include_all: every top-level source field in source order, an entry naming it replacing it
+        # in place (the contract's {a,b,c,d} + [a->x] -> {x,b,c,d}); other entries follow
+        by_top: dict[str, list[tuple[PassthroughSpec, SourcePath]]] = {}
+        rest: list[tuple[PassthroughSpec, SourcePath | None]] = []
+        for entry, found in resolved:
+            if found is not None and len(found.steps) == 1:
+                by_top.setdefault(found.last, []).append((entry, found))
+            else:
+                rest.append((entry, found))
+        for name, f in schema.fields.items():
+            configured = by_top.get(name)
+            if configured:
+                for entry, found in configured:
+                    out.add(entry, found)
+            else:
+                out.add_source_field(name, f, schema)
+        for entry, found in rest:
+            out.add(entry, found)
+        # fields a failed upstream does not produce would have passed through here too
+        self.failed_names.update(self.gaps)
+        return out.fields, out.plans
 
     def report_gap_hits(self) -> None:
         by_source: dict[tuple[str, Path], list[str]] = {}
@@ -672,6 +630,66 @@ class _Resolver:
             system, prefixes = BUCKET_SYSTEM_FIELDS, ()
         found = check_filter(filters, schema, system_fields=system, system_prefixes=prefixes)
         self.issues.extend(i.prefixed("source", "source_filters", "filters") for i in found)
+
+
+class _OutputFields:
+    """Output field names claimed so far, checked against system fields, extractor outputs and each other."""
+
+    def __init__(self, resolver: _Resolver, outputs: Mapping[str, FieldDef]) -> None:
+        self.resolver = resolver
+        self.outputs = outputs
+        self.fields: dict[str, FieldDef] = {}
+        self.plans: list[FieldPlan] = []
+        self.taken: dict[str, str] = {}
+
+    def claim(self, name: str, where: Path, origin: str) -> bool:
+        problem = None
+        if name in SYSTEM_FIELDS:
+            problem = f"output field {name!r} ({origin}) collides with a system field"
+        elif name in self.outputs:
+            problem = f"output field {name!r} ({origin}) collides with an output of the extractor"
+        elif name in self.taken:
+            problem = f"output field {name!r} ({origin}) collides with {self.taken[name]}"
+        if problem:
+            suggestion = f"source_{name}" if not name.startswith("source_") else f"{name}_2"
+            self.resolver.report(
+                "target_conflict", where, problem, hint=f"set a different target_path, e.g. '{suggestion}'"
+            )
+            return False
+        self.taken[name] = origin
+        return True
+
+    def add(self, entry: PassthroughSpec, found: SourcePath | None) -> None:
+        name = entry.output_name
+        if not TARGET_NAME.fullmatch(name):
+            self.resolver.report(
+                "invalid_target_name",
+                entry.name_where,
+                f"output field name {name!r} must start with a letter or '_' and contain only letters, "
+                "digits, '_' and '-'",
+            )
+            return
+        if not self.claim(name, entry.name_where, f"field_passthrough[{entry.index}]"):
+            return
+        if found is not None:
+            field = found.output_field(name)
+            if entry.default is not MISSING and not found.fans_out and conforms(field, entry.default):
+                field = replace(field, default=entry.default)
+            self.fields[name] = field
+            self.plans.append(FieldPlan(name, found, entry.where, entry.source_path, entry.required, entry.default))
+        elif entry.default is not MISSING:
+            # a missing source field made legal by its default: typed by the default's JSON type
+            ftype = default_type(entry.default) or "string"
+            self.fields[name] = FieldDef(name=name, type=ftype, default=entry.default)
+            self.plans.append(FieldPlan(name, None, entry.where, entry.source_path, False, entry.default))
+
+    def add_source_field(self, name: str, f: FieldDef, schema: SchemaDef) -> None:
+        where: Path = (*FE, "include_all_source_fields")
+        if self.claim(name, where, f"source field {name!r} passed by include_all_source_fields"):
+            self.fields[name] = f
+            top = resolve_path(schema, name)
+            assert top is not None
+            self.plans.append(FieldPlan(name, top, where, name, False, MISSING))
 
 
 def type_signature(f: FieldDef) -> str:
