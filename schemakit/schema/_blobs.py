@@ -156,6 +156,36 @@ def _clean_mime(raw: str) -> str:
     return raw.split(";", 1)[0].strip().lower()
 
 
+_URL_PREFIXES = ("https://", "http://", "s3://", "gs://")
+_UPLOAD_ID_MATCH = UPLOAD_ID.match
+_GOOD_URL_MATCH = _GOOD_URL.match
+
+
+def quick_blob(b: dict[str, Any], type_names: frozenset[str]) -> bool:
+    """True for the everyday good blob: an exact type name and a URL, or an upload id, and nothing else.
+
+    Anything it does not recognize (other keys, auto types that need MIME inference,
+    inline data) returns False and goes to :func:`blob_problems`, the authority.
+    """
+    t = b.get("type")
+    if t is None:
+        expected = 2
+    elif t.__class__ is str and t in type_names:
+        expected = 3
+    else:
+        return False
+    if len(b) != expected:
+        return False
+    data = b.get("data")
+    if data is None:
+        u = b.get("upload_id")
+        return u.__class__ is str and _UPLOAD_ID_MATCH(u) is not None
+    # a typeless blob's URL extension must fit the field: leave that to the full check
+    return (
+        t is not None and data.__class__ is str and data.startswith(_URL_PREFIXES) and _GOOD_URL_MATCH(data) is not None
+    )
+
+
 def blob_problems(blob: Any, ftype: str | None, max_bytes: int) -> tuple[Problem, ...]:
     """Everything wrong with one blob whose property names a field of type ``ftype``.
 

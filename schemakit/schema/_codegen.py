@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from schemakit._dates import parse_date
 from schemakit.schema import _runtime as rt
-from schemakit.schema._blobs import blob_problems
+from schemakit.schema._blobs import blob_problems, quick_blob
 from schemakit.schema._definition import REQUEST_KEYS, RESERVED_FIELD_NAMES, FieldDef, SchemaDef
 
 Mode = Literal["fast", "collect"]
@@ -169,10 +169,12 @@ class Generator:
     def emit_blobs(self) -> None:
         e = self.e
         files = {name: f for name, f in self.schema.fields.items() if f.is_file or f.file_items}
-        specs = {
-            name: ((f.items.type if f.items else f.type) if f.file_items else f.type, f.file_items)
-            for name, f in files.items()
-        }
+        specs = {}
+        for name, f in files.items():
+            ftype = (f.items.type if f.items else f.type) if f.file_items else f.type
+            # the spellings quick_blob accepts without the full check
+            spellings = frozenset({ftype, ftype.upper(), ftype.capitalize()})
+            specs[name] = (ftype, f.file_items, spellings)
         files_c = e.const(specs, "FILES")
         names_c = e.const(tuple(files), "FILENAMES")
         max_c = e.const(self.options.max_inline_bytes, "MAX")
@@ -192,7 +194,7 @@ class Generator:
                     e.line(f"spec = {files_c}.get(p) if p.__class__ is str else None")
                     with e.block("if spec is None:"):
                         e.line("return False")
-                    with e.block(f"if blob_problems(b, spec[0], {max_c}):"):
+                    with e.block(f"if not quick_blob(b, spec[2]) and blob_problems(b, spec[0], {max_c}):"):
                         e.line("return False")
                     with e.block("if not spec[1]:"), e.block("if p in seen:"):
                         e.line("return False")
@@ -212,6 +214,8 @@ class Generator:
                         with e.block("if not spec[1] and p in seen:"):
                             e.line("add_duplicate_blob(issues, i, p)")
                         e.line("seen.add(p)")
+                        with e.block("if quick_blob(b, spec[2]):"):
+                            e.line("continue")
                     e.line(f"probs = blob_problems(b, ft, {max_c})")
                     with e.block("if probs:"):
                         e.line("add_blob_problems(issues, i, probs)")
@@ -552,6 +556,7 @@ def _base_namespace() -> dict[str, Any]:
     ns: dict[str, Any] = {
         "ABSENT": rt.ABSENT,
         "blob_problems": blob_problems,
+        "quick_blob": quick_blob,
         "lower_blob_type": lower_blob_type,
         "deepcopy": copy.deepcopy,
         "parse_date": parse_date,
