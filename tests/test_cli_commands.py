@@ -274,3 +274,38 @@ def test_export_jsonschema_of_an_invalid_schema_exits_2() -> None:
     assert result.code == 2
     assert result.out == ""
     assert "invalid bucket schema" in result.err
+
+
+# --------------------------------------------------------------------------- filter fixtures
+
+FILTERS = FIXTURES / "filters"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in FILTERS.glob("*.txt")))
+def test_text_and_json_fixture_filters_explain_alike(name: str) -> None:
+    text = run("filter", f"@{FILTERS / (name + '.txt')}", "--explain")
+    as_json = run("filter", f"@{FILTERS / (name + '.json')}", "--explain")
+    assert text.code == as_json.code == 0
+    assert text.out == as_json.out
+
+
+def test_dynamic_filter_needs_a_context(tmp_path: Path) -> None:
+    records = write_jsonl(
+        tmp_path / "docs.jsonl",
+        [
+            {"owner_id": "u1", "status": "active", "metadata": {"visibility": "public"}},
+            {"owner_id": "u2", "status": "active", "metadata": {"visibility": "public"}},
+            {"owner_id": "u1", "status": "deleted", "metadata": {"visibility": "public"}},
+        ],
+    )
+    spec = f"@{FILTERS / 'owner_dynamic.txt'}"
+    refused = run("filter", spec, records)
+    assert refused.code == 2
+    assert "dynamic values (inputs.user_id); give them with --context JSON" in refused.err
+    context = tmp_path / "ctx.json"
+    context.write_text('{"inputs": {"user_id": "u1"}}')
+    result = run("filter", spec, records, "--context", f"@{context}")
+    assert result.code == 0, result.err
+    assert [json.loads(line)["status"] for line in result.lines] == ["active"]
+    bad = run("filter", spec, records, "--context", "[1]")
+    assert bad.code == 2 and "context must be a JSON object" in bad.err

@@ -169,8 +169,15 @@ def check_pipeline(manifests: tuple[str, ...], fmt: str, show_schemas: bool, qui
 @click.argument("data", nargs=-1, metavar="DATA...")
 @click.option("--explain", is_flag=True, help="Print the canonical text, canonical JSON and AST instead of filtering.")
 @click.option("--schema", "schema", metavar="SCHEMA", help="Check the filter against a bucket schema first.")
+@click.option(
+    "--context",
+    metavar="JSON",
+    help="Values for dynamic references ($inputs.user_id): a JSON object, or @FILE holding one.",
+)
 @_pipe_guard
-def filter_command(filter_spec: str, data: tuple[str, ...], explain: bool, schema: str | None) -> int:
+def filter_command(
+    filter_spec: str, data: tuple[str, ...], explain: bool, schema: str | None, context: str | None
+) -> int:
     """Print the records of DATA that match FILTER, as JSON Lines.
 
     FILTER is the text form, the JSON form, or @FILE holding either.
@@ -180,12 +187,13 @@ def filter_command(filter_spec: str, data: tuple[str, ...], explain: bool, schem
       schemakit filter 'metadata.price < 500 AND status IN ["active", "new"]' objects.jsonl
       schemakit filter @filters/active.json data/ --schema bucket.json
       schemakit filter 'age >= 30 AND NOT (dept = "HR")' --explain
+      schemakit filter 'owner_id = $inputs.user_id' data/ --context '{"inputs": {"user_id": "u1"}}'
     """
     from schemakit.cli._commands import run_filter
 
     if not data and not explain:
         raise click.UsageError("Missing argument 'DATA...' (or use --explain).")
-    return run_filter(filter_spec, data, explain=explain, schema=schema)
+    return run_filter(filter_spec, data, explain=explain, schema=schema, context=context)
 
 
 @cli.command("export-jsonschema", context_settings=_CONTEXT)

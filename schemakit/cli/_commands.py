@@ -226,10 +226,26 @@ def _iter_records(source: DataSource, bad: list[tuple[str, int, Issue]]) -> Iter
             stream.close()
 
 
-def run_filter(spec: str, data: Sequence[str], *, explain: bool, schema: str | None) -> int:
+def read_context(raw: str | None) -> Any:
+    if raw is None:
+        return None
+    label, text = ("--context", raw) if not raw.startswith("@") else (raw[1:], read_text(raw[1:]))
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(
+            f"{label}: context is not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    if not isinstance(value, dict):
+        raise UserError(f'{label}: context must be a JSON object such as {{"inputs": {{"user_id": "u1"}}}}')
+    return value
+
+
+def run_filter(spec: str, data: Sequence[str], *, explain: bool, schema: str | None, context: str | None = None) -> int:
     from schemakit.filters import check_filter
 
     flt, label = parse_filter_arg(spec)
+    ctx = read_context(context)
     if schema is not None:
         doc = load_document(schema, what="bucket schema")
         bucket_schema, _, _ = split_schema_document(doc)
@@ -242,6 +258,10 @@ def run_filter(spec: str, data: Sequence[str], *, explain: bool, schema: str | N
     if explain:
         sys.stdout.write(explain_filter(flt))
         return 0
+    if ctx is None and flt.dynamic_fields:
+        # found before reading any data: every record would fail the same way
+        names = ", ".join(sorted(flt.dynamic_fields))
+        raise UserError(f"{label}: the filter refers to dynamic values ({names}); give them with --context JSON")
     sources = discover_data(data)
     bad: list[tuple[str, int, Issue]] = []
     malformed = 0
@@ -251,7 +271,7 @@ def run_filter(spec: str, data: Sequence[str], *, explain: bool, schema: str | N
     for source in sources:
         for record in _iter_records(source, bad):
             try:
-                hit = matches(record)
+                hit = matches(record, ctx)
             except FilterError as exc:
                 raise UserError(_first_issue_message(label, exc.issues, "cannot evaluate the filter")) from None
             if hit:
