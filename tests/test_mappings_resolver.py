@@ -637,6 +637,12 @@ def test_any_json_value_as_request_or_buckets_gives_issues(bad: Any) -> None:
     assert res.output_schema["properties"]  # extractor outputs are still known
 
 
+def test_non_string_bucket_ids_from_python_callers() -> None:
+    res = resolve_collection(request(), buckets={1: PRODUCTS, None: PRODUCTS})
+    issue = only(res, "unknown_source")
+    assert issue.hint is None
+
+
 def test_extractors_must_be_a_registry() -> None:
     with pytest.raises(TypeError):
         resolve_collection(request(), buckets=BUCKETS, extractors={"x": 1})  # type: ignore[arg-type]

@@ -127,7 +127,7 @@ def closest(word: str, candidates: Iterable[str], *, limit: int = 3, cutoff: flo
     for i, candidate in enumerate(candidates):
         if i >= MAX_SUGGESTION_CANDIDATES:
             break
-        if candidate == word:
+        if candidate == word or not isinstance(candidate, str):
             continue
         other = candidate.casefold()
         if other == folded:

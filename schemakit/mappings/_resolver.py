@@ -361,7 +361,8 @@ class _Resolver:
         return first
 
     def unknown_source(self, kind: str, source_id: str, where: Path) -> None:
-        known = self.sources.ids(kind)
+        # ids come from caller dicts, which Python callers may key with anything
+        known = sorted(k for k in self.sources.ids(kind) if isinstance(k, str))
         other = "collection" if kind == "bucket" else "bucket"
         hint: str | None
         if source_id in self.sources.ids(other):
@@ -370,7 +371,7 @@ class _Resolver:
         else:
             hint = closest_hint(source_id, known)
             if hint is None and known:
-                hint = f"known {kind}s: " + ", ".join(sorted(known)[:10]) + (", ..." if len(known) > 10 else "")
+                hint = f"known {kind}s: " + ", ".join(known[:10]) + (", ..." if len(known) > 10 else "")
         self.report("unknown_source", where, f"no {kind} with id {source_id!r}", hint)
 
     def input_schema(self, source: SchemaDef | None) -> SchemaDef | None:
