@@ -451,3 +451,29 @@ def test_bundled_catalog_fixture() -> None:
 def test_valid_fixture_passes() -> None:
     result = run("validate", "fixtures/buckets/product_catalog.json", "fixtures/objects/product_catalog_valid.jsonl")
     assert result.code == 0, result.out
+
+
+def test_jobs_2_many_small_files_match_serial(bucket: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(12):
+        objects = [good(f"F{i}-{j}", price="x" if j == i % 3 else j) for j in range(3)]
+        if i % 4 == 0:
+            (folder / f"part{i:02d}.json").write_text(json.dumps({"objects": objects}, indent=2))
+        else:
+            write_jsonl(folder / f"part{i:02d}.jsonl", [*objects, good("F0-1")])
+    (folder / "part99.jsonl").write_text("")
+    serial = run("validate", bucket, folder, "-f", "json")
+    parallel = run("validate", bucket, folder, "-f", "json", "--jobs", "2")
+    assert parallel.out == serial.out
+    summary = serial.json()["summary"]
+    assert summary["files"] == 13
+    assert summary["by_code"]["duplicate_unique_key"] > 0
+
+
+def test_empty_file_is_a_file_without_objects(bucket: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    result = run("validate", bucket, empty)
+    assert result.code == 0
+    assert result.out.strip() == "0 objects checked in 1 file: all valid"

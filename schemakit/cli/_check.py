@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
+from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from schemakit._issues import Issue
@@ -134,10 +135,12 @@ class ObjectChecker:
 def iter_blocks(stream: IO[bytes], block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
     """Blocks of whole lines: each ends right after a newline, except the last of the input."""
     carry = b""
+    produced = False
     while True:
         data = stream.read(block_bytes)
         if not data:
-            if carry:
+            if carry or not produced:
+                # an empty input still gives one (empty) block, so every source reports as a file
                 yield carry
             return
         data = carry + data if carry else data
@@ -147,11 +150,15 @@ def iter_blocks(stream: IO[bytes], block_bytes: int = BLOCK_BYTES) -> Iterator[b
             carry = data
             continue
         carry = data[cut:]
+        produced = True
         yield data[:cut]
 
 
 def byte_ranges(path: str, size: int, block_bytes: int = BLOCK_BYTES) -> Iterator[tuple[int, int]]:
     """``(start, end)`` ranges of a file, each ending right after a newline (or at the end)."""
+    if size == 0:
+        yield 0, 0  # one empty range, as iter_blocks gives one empty block
+        return
     with open(path, "rb") as f:
         start = 0
         while start < size:
@@ -203,17 +210,19 @@ def batch_too_large_issue(count: int) -> Issue:
     )
 
 
-def serial_chunks(checker: ObjectChecker, source: DataSource) -> Iterator[Chunk]:
-    if source.kind == "json":
-        yield json_source_chunk(checker, source)
-        return
-    stream = _open_source(source)
-    try:
-        for block in iter_blocks(stream):
-            yield checker.check_block(block)
-    finally:
-        if source.path is not None:
-            stream.close()
+def serial_chunks(checker: ObjectChecker, sources: Iterable[DataSource]) -> Iterator[tuple[DataSource, Chunk]]:
+    """Every chunk of every source, in order, checked in this process."""
+    for source in sources:
+        if source.kind == "json":
+            yield source, json_source_chunk(checker, source)
+            continue
+        stream = _open_source(source)
+        try:
+            for block in iter_blocks(stream):
+                yield source, checker.check_block(block)
+        finally:
+            if source.path is not None:
+                stream.close()
 
 
 # --------------------------------------------------------------------------- parallel
@@ -222,28 +231,61 @@ def serial_chunks(checker: ObjectChecker, source: DataSource) -> Iterator[Chunk]
 _WORKER: ObjectChecker | None = None
 
 
+class RangeTask(NamedTuple):
+    """Lines ``start:end`` (byte offsets on line boundaries) of a JSON Lines file."""
+
+    path: str
+    start: int
+    end: int
+
+
+class JsonTask(NamedTuple):
+    """A whole ``.json`` data file."""
+
+    label: str
+
+
+# A task names its input rather than carrying it where it can: the worker reads
+# file ranges and .json files itself; only stdin travels through the pipe, in blocks.
+Task = RangeTask | JsonTask | bytes
+
+
 def _init_worker(spec: SchemaSpec) -> None:
     global _WORKER
     _WORKER = ObjectChecker(spec.compile())
 
 
-def _work(task: tuple[str, int, int] | bytes) -> Chunk:
+def _work(task: Task) -> Chunk:
     assert _WORKER is not None
     if isinstance(task, bytes):
         return _WORKER.check_block(task)
-    path, start, end = task
-    with open(path, "rb") as f:
-        f.seek(start)
-        data = f.read(end - start)
+    if isinstance(task, JsonTask):
+        label = task.label
+        return json_source_chunk(_WORKER, DataSource(label, Path(label), "json", os.path.getsize(label)))
+    with open(task.path, "rb") as f:
+        f.seek(task.start)
+        data = f.read(task.end - task.start)
     return _WORKER.check_block(data)
+
+
+def _tasks(source: DataSource) -> Iterator[Task]:
+    if source.kind == "json":
+        yield JsonTask(source.label)
+    elif source.path is not None:
+        path = os.fspath(source.path)
+        for start, end in byte_ranges(path, os.path.getsize(path)):
+            yield RangeTask(path, start, end)
+    else:
+        yield from iter_blocks(stdin_binary())
 
 
 class ParallelChecker:
     """A pool of worker processes, each holding its own compiled validator.
 
-    Files are split into byte ranges that the workers read themselves; stdin
-    is read by the parent and shipped in blocks. ``imap`` returns chunks in
-    task order, which is all the ordering the parent needs.
+    Tasks from all sources flow through one window of outstanding results,
+    collected in submission order: workers stay busy across file boundaries
+    (pre-commit passes many small files), and the parent sees chunks in input
+    order, which is all the ordering it needs.
     """
 
     def __init__(self, spec: SchemaSpec, jobs: int) -> None:
@@ -251,27 +293,20 @@ class ParallelChecker:
         # fork shares the already-imported validator code: no per-worker import cost
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(spec,))
+        # bounded, unlike Pool.imap, which would drain stdin into its task queue
         self._window = 2 * jobs
 
-    def chunks(self, checker: ObjectChecker, source: DataSource) -> Iterator[Chunk]:
-        if source.kind == "json":
-            yield json_source_chunk(checker, source)
-            return
-        tasks: Iterable[tuple[str, int, int] | bytes]
-        if source.path is not None:
-            path = os.fspath(source.path)
-            size = os.path.getsize(path)
-            tasks = ((path, start, end) for start, end in byte_ranges(path, size))
-        else:
-            tasks = iter_blocks(stdin_binary())
-        # a bounded window of outstanding tasks: Pool.imap would drain stdin into its queue
-        pending: deque[AsyncResult[Chunk]] = deque()
-        for task in tasks:
-            pending.append(self._pool.apply_async(_work, (task,)))
-            if len(pending) > self._window:
-                yield pending.popleft().get()
+    def chunks(self, sources: Iterable[DataSource]) -> Iterator[tuple[DataSource, Chunk]]:
+        pending: deque[tuple[DataSource, AsyncResult[Chunk]]] = deque()
+        for source in sources:
+            for task in _tasks(source):
+                pending.append((source, self._pool.apply_async(_work, (task,))))
+                if len(pending) > self._window:
+                    done_source, result = pending.popleft()
+                    yield done_source, result.get()
         while pending:
-            yield pending.popleft().get()
+            done_source, result = pending.popleft()
+            yield done_source, result.get()
 
     def close(self) -> None:
         # terminate, not join: after --fail-fast the remaining tasks are of no use

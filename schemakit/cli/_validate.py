@@ -190,27 +190,21 @@ def run_validate(cfg: ValidateConfig) -> int:
     pool = ParallelChecker(spec, cfg.jobs) if cfg.jobs > 1 else None
     total = sum(src.size or 0 for src in sources)
     try:
+        chunks = pool.chunks(sources) if pool is not None else serial_chunks(checker, sources)
         with progress_bar(total, enabled=not cfg.quiet) as advance:
-            for source in sources:
-                run.summary.files += 1
-                if _check_source(run, checker, pool, source, advance):
+            current: DataSource | None = None
+            offset = 0
+            for source, chunk in chunks:
+                if source is not current:
+                    current, offset = source, 0
+                    run.summary.files += 1
+                if run.add(source.label, chunk, offset):
                     break
+                offset += chunk.lines
+                if advance is not None:
+                    advance(chunk.nbytes, source.label)
     finally:
         if pool is not None:
             pool.close()
     reporter.finish(run.summary)
     return 1 if run.failed else 0
-
-
-def _check_source(
-    run: ValidationRun, checker: ObjectChecker, pool: ParallelChecker | None, source: DataSource, advance: Any
-) -> bool:
-    chunks = pool.chunks(checker, source) if pool is not None else serial_chunks(checker, source)
-    offset = 0
-    for chunk in chunks:
-        if run.add(source.label, chunk, offset):
-            return True
-        offset += chunk.lines
-        if advance is not None:
-            advance(chunk.nbytes, source.label)
-    return False
