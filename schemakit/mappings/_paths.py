@@ -11,7 +11,7 @@ import copy
 import difflib
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from schemakit.schema._definition import MISSING, FieldDef, SchemaDef
@@ -62,19 +62,7 @@ class SourcePath:
 
 
 def _renamed(f: FieldDef, name: str) -> FieldDef:
-    if f.name == name:
-        return f
-    return FieldDef(
-        name=name,
-        type=f.type,
-        required=f.required,
-        properties=f.properties,
-        items=f.items,
-        enum=f.enum,
-        default=f.default,
-        description=f.description,
-        extra=f.extra,
-    )
+    return f if f.name == name else replace(f, name=name)
 
 
 def _array_depth(f: FieldDef) -> tuple[int, FieldDef]:
@@ -183,11 +171,17 @@ def compile_getter(path: SourcePath) -> Getter:
     if path.top_level_file:
         return _file_getter(path.last, many=path.field.type == "array")
     getter: Getter = _identity
+    inner_fans_out = False
     last_index = len(path.steps) - 1
     for index in range(last_index, -1, -1):
         step = path.steps[index]
-        fan = step.arrays if index < last_index else 0
-        getter = _key_getter(step.key, getter) if fan == 0 else _fan_getter(step.key, fan, getter)
+        # the last segment's own arrays are its value, not a fan-out
+        levels = step.arrays if index < last_index else 0
+        if levels:
+            getter = _fan_getter(step.key, levels, getter, flatten=inner_fans_out)
+            inner_fans_out = True
+        else:
+            getter = _key_getter(step.key, getter)
     return getter
 
 
@@ -207,13 +201,12 @@ def _key_getter(key: str, then: Getter) -> Getter:
     return get
 
 
-def _fan_getter(key: str, levels: int, then: Getter) -> Getter:
+def _fan_getter(key: str, levels: int, then: Getter, *, flatten: bool) -> Getter:
     """Read ``key`` as an array of objects (``levels`` deep) and collect ``then`` over its items.
 
     Missing or null items are skipped; a nested fan-out's lists are flattened
-    into this one so a path yields one flat list however many arrays it crosses.
+    into this one (``flatten``) so a path yields one flat list however many arrays it crosses.
     """
-    nested = getattr(then, "fans_out", False)
 
     def collect(items: Any, depth: int, out: list[Any]) -> None:
         for item in items:
@@ -224,7 +217,7 @@ def _fan_getter(key: str, levels: int, then: Getter) -> Getter:
             value = then(item)
             if value is MISSING:
                 continue
-            if nested:
+            if flatten:
                 out.extend(value)
             else:
                 out.append(value)
@@ -239,7 +232,6 @@ def _fan_getter(key: str, levels: int, then: Getter) -> Getter:
         collect(items, levels, out)
         return out
 
-    get.fans_out = True  # type: ignore[attr-defined]
     return get
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path as FilePath
 from typing import Any
 
-from schemakit._issues import Issue, Path, describe
+from schemakit._issues import Issue, Path, SchemakitError, describe
 from schemakit.mappings._paths import closest_hint
 from schemakit.mappings._registry import ExtractorRegistry
 from schemakit.mappings._resolver import (
@@ -183,8 +183,6 @@ def _where(exc: json.JSONDecodeError) -> str:
 def _manifest_registry(raw: Any, base: ExtractorRegistry, issues: list[Issue]) -> ExtractorRegistry:
     if raw is None:
         return base
-    from schemakit._issues import SchemakitError
-
     try:
         return base.with_definitions(raw)
     except SchemakitError as exc:
