@@ -130,7 +130,8 @@ def test_check_pipeline_show_schemas_text_and_json() -> None:
     manifest = PIPELINES / "video_pipeline.yaml"
     text = run("check-pipeline", manifest, "--show-schemas")
     assert text.code == 0
-    assert text.out.count("input_schema:") == text.out.count("output_schema:") >= 2
+    assert text.out.count("  input schema:") == text.out.count("  output schema:") >= 2
+    assert "    video: video, required" in text.lines
     doc = run("check-pipeline", manifest, "--show-schemas", "-f", "json").json()
     assert len(doc["collections"]) >= 2
     for schemas in doc["collections"].values():

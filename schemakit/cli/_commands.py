@@ -72,8 +72,38 @@ def run_check_schema(labels: Sequence[str], *, fmt: str, quiet: bool) -> int:
 # --------------------------------------------------------------------------- check-pipeline
 
 
-def _schema_text(schema: Any) -> str:
-    return json.dumps(schema, indent=2, ensure_ascii=False, default=str)
+def schema_outline(schema: Any, indent: str = "    ") -> str:
+    """A bucket_schema as one field a line (``title: string, required``), nested fields indented.
+
+    Easier to scan in a terminal than the JSON; ``--format json`` keeps the full dicts.
+    """
+    if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+        return f"{indent}(unknown)"
+    lines: list[str] = []
+
+    def walk(props: dict[str, Any], pad: str) -> None:
+        for name, spec in props.items():
+            if not isinstance(spec, dict):
+                lines.append(f"{pad}{name}: ?")
+                continue
+            kind = str(spec.get("type", "?"))
+            items = spec.get("items")
+            if kind == "array" and isinstance(items, dict):
+                kind = f"array of {items.get('type', '?')}"
+            notes = [kind]
+            if spec.get("required"):
+                notes.append("required")
+            if isinstance(spec.get("enum"), list):
+                notes.append("one of " + ", ".join(json.dumps(v, default=str) for v in spec["enum"]))
+            lines.append(f"{pad}{name}: {', '.join(notes)}")
+            nested = spec.get("properties")
+            if isinstance(items, dict) and isinstance(items.get("properties"), dict):
+                nested = items["properties"]
+            if isinstance(nested, dict):
+                walk(nested, pad + "  ")
+
+    walk(schema["properties"], indent)
+    return "\n".join(lines) if lines else f"{indent}(no fields)"
 
 
 def run_check_pipeline(labels: Sequence[str], *, fmt: str, show_schemas: bool, quiet: bool) -> int:
@@ -120,8 +150,7 @@ def run_check_pipeline(labels: Sequence[str], *, fmt: str, show_schemas: bool, q
                 shown_schemas[key] = schemas
                 if fmt != "json":
                     body = "\n".join(
-                        f"  {name}:\n    " + _schema_text(value).replace("\n", "\n    ")
-                        for name, value in schemas.items()
+                        f"  {name.replace('_', ' ')}:\n{schema_outline(value)}" for name, value in schemas.items()
                     )
                     reporter.section(f"collection {cid} ({label})", body)
     reporter.finish(summary, {"collections": shown_schemas} if show_schemas else None)
