@@ -295,7 +295,7 @@ def test_depth_limits_text() -> None:
     assert info.value.column == 16
     assert issues_of("(" * 5000 + "a = 1" + ")" * 5000)[0][0] == "filter_too_deep"
     assert issues_of("NOT " * 5000 + "a = 1")[0][0] == "filter_too_deep"
-    assert issues_of("a = " + "[" * 5000 + "]" * 5000)[0][0] == "filter_too_deep"
+    assert issues_of("a = " + "[" * 5000 + "]" * 5000)[0][0] == "invalid_operand"
     parse_filter("NOT " * 50 + "a = 1")
 
 

@@ -10,6 +10,7 @@ no user text is ever spliced into code.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -53,6 +54,10 @@ class _Emitter:
         self.count = 0
 
     def const(self, prefix: str, value: Any) -> str:
+        if type(value) in (str, int, bool) or (type(value) is float and math.isfinite(value)):
+            # repr() of these types is an exact Python literal, so the value becomes a constant
+            # of the code object (no cell lookup) without any user text being spliced in raw
+            return repr(value)
         name = f"{prefix}{len(self.names)}"
         self.names.append(name)
         self.values.append(value)

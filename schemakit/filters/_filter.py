@@ -54,6 +54,19 @@ class Filter:
         except RecursionError:
             raise FilterError([Issue("filter_too_deep", (), "the filter nests too deeply")]) from None
 
+    @classmethod
+    def from_checked(cls, root: Node) -> Filter:
+        """A Filter from a tree a front end has already checked: canonicalized, not checked again.
+
+        Parsing is on the request path; checking every operand twice (RE2
+        compiles included) would double its cost for nothing.
+        """
+        flt = object.__new__(cls)
+        node: Node = And((root,)) if isinstance(root, Condition) else root
+        object.__setattr__(flt, "root", canonical(node))
+        object.__setattr__(flt, "_matcher", None)
+        return flt
+
     # -- evaluation -----------------------------------------------------------
 
     def matches(self, record: Any, context: Any = None) -> bool:

@@ -237,4 +237,4 @@ def parse_json(spec: Mapping[Any, Any], *, max_depth: int) -> Filter:
     root, reader = read_json(spec, max_depth=max_depth)
     if reader.issues:
         raise FilterError(reader.issues)
-    return Filter(root)  # type: ignore[arg-type]
+    return Filter.from_checked(root)

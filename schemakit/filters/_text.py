@@ -1,8 +1,9 @@
 """The text front end: the Lark LALR grammar in ``grammar/filter.lark`` to a Filter.
 
-The parser is built once per process. Parse trees become AST nodes with a
-non-recursive transformer, so neither deep NOT chains nor long AND chains can
-exhaust the stack before the depth checks run.
+The parser is built once per process with its callbacks inside, so rules
+become AST nodes as they reduce and no parse tree is built. The LALR stack is
+not Python's, so neither deep nesting nor long chains can exhaust it before
+the depth checks run.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ import re
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from lark import Lark, Token, Tree, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
-from lark.visitors import Transformer_NonRecursive
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from schemakit._issues import FilterError, Issue, did_you_mean_hint
 from schemakit._resources import grammar_path
 from schemakit.filters._ast import (
     MAX_NESTING,
-    MAX_VALUE_DEPTH,
     TEXT_OPERATOR,
     And,
     Condition,
@@ -34,22 +33,6 @@ from schemakit.filters._ast import (
 
 if TYPE_CHECKING:
     from schemakit.filters._filter import Filter
-
-_PARSER: Lark | None = None
-
-
-def parser() -> Lark:
-    """The LALR parser, built on first use and shared afterwards."""
-    global _PARSER
-    if _PARSER is None:
-        _PARSER = Lark(
-            grammar_path("filter.lark").read_text(encoding="utf-8"),
-            parser="lalr",
-            maybe_placeholders=True,
-            propagate_positions=False,
-        )
-    return _PARSER
-
 
 # How expected terminals read in a syntax-error hint.
 _READABLE = {
@@ -213,7 +196,10 @@ def unquote_name(token: str) -> str:
 def _number(text: str) -> int | float:
     if any(ch in text for ch in ".eE"):
         return float(text)
-    return int(text)
+    try:
+        return int(text)
+    except ValueError:  # beyond int's digit limit: as a float it is rejected as not finite
+        return float(text)
 
 
 class _Chain:
@@ -226,189 +212,187 @@ class _Chain:
         self.items = items
 
 
-def _as_node(x: Any) -> Node:
-    return x.kind(x.items) if isinstance(x, _Chain) else x  # type: ignore[no-any-return]
+class _Problem:
+    """A problem found while building, raised after the parse with its excerpt."""
+
+    __slots__ = ("code", "message", "token")
+
+    def __init__(self, code: str, message: str, token: Any) -> None:
+        self.code, self.message, self.token = code, message, token
 
 
-@v_args(inline=True)
-class _ToAst(Transformer_NonRecursive):  # type: ignore[type-arg]
-    """Parse tree -> raw AST (canonicalized later by Filter); problems are collected, not raised."""
+class _R:
+    """A partial result: a raw node with its parenthesis and node nesting, and any problems below it."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.source = text
-        self.issues: list[Issue] = []
-        self.first_position: tuple[int, int] | None = None
+    __slots__ = ("nest", "node", "parens", "problems")
 
-    def _problem(self, code: str, token: Any, message: str) -> None:
-        line = getattr(token, "line", None) or 1
-        column = getattr(token, "column", None) or 1
-        if self.first_position is None:
-            self.first_position = (line, column)
-        where = f"line {line}, column {column}"
-        self.issues.append(Issue(code, (), f"{message} at {where}\n{_excerpt(self.source, line, column)}"))
-
-    # structure
-    def start(self, expr: Any = None) -> Node:
-        return self._group(expr, None)
-
-    def disjunction(self, *children: Any) -> Any:
-        items = [_as_node(c) for c in children if not isinstance(c, Token)]
-        return items[0] if len(items) == 1 else _Chain(Or, tuple(items))
-
-    def conjunction(self, *children: Any) -> Any:
-        items = [c for c in children if not isinstance(c, Token)]
-        return items[0] if len(items) == 1 else _Chain(And, tuple(items))
-
-    def negation(self, _not: Token, term: Node) -> Node:
-        return Not((term,))
-
-    def _group(self, expr: Any, cs: bool | None) -> Node:
-        if expr is None:
-            return And((), cs)
-        if isinstance(expr, _Chain):
-            return expr.kind(expr.items, cs)
-        return And((expr,), cs)
-
-    def group(self, _l: Token, expr: Any, _r: Token) -> Node:
-        return self._group(expr, None)
-
-    def sensitive_group(self, _c: Token, _s: Token, _l: Token, expr: Any, _r: Token) -> Node:
-        return self._group(expr, True)
-
-    def insensitive_group(self, _c: Token, _s: Token, _l: Token, expr: Any, _r: Token) -> Node:
-        return self._group(expr, False)
-
-    # conditions
-    def field(self, token: Token) -> Token:
-        name = unquote_name(str(token)) if token.type == "QUOTED_NAME" else str(token)
-        problem = path_problem(name)
-        if problem:
-            self._problem("invalid_filter", token, problem)
-        return Token(token.type, name, start_pos=token.start_pos, line=token.line, column=token.column)
-
-    def _condition(self, field: Token, operator: str, value: Any, at: Any) -> Condition | None:
-        value = freeze_operand(value)
-        problem = operand_problem(operator, value)
-        if problem:
-            self._problem("invalid_operand", at, problem)
-            return None
-        return Condition(str(field), operator, value)
-
-    def compare(self, field: Token, op: Token, value: tuple[Any, Token]) -> Any:
-        operator = {"=": "eq", "==": "eq", "!=": "ne", "<>": "ne", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
-        return self._condition(field, operator[str(op)], *value)
-
-    def regex(self, field: Token, _op: Token, value: tuple[Any, Token]) -> Any:
-        return self._condition(field, "regex", *value)
-
-    def in_(self, field: Token, _op: Token, value: tuple[Any, Token]) -> Any:
-        return self._condition(field, "in", *value)
-
-    def nin(self, field: Token, _not: Token, _in: Token, value: tuple[Any, Token]) -> Any:
-        return self._condition(field, "nin", *value)
-
-    def contains(self, field: Token, _op: Token, value: tuple[Any, Token]) -> Any:
-        return self._condition(field, "contains", *value)
-
-    def starts_with(self, field: Token, _a: Token, _b: Token, value: tuple[Any, Token]) -> Any:
-        return self._condition(field, "starts_with", *value)
-
-    def ends_with(self, field: Token, _a: Token, _b: Token, value: tuple[Any, Token]) -> Any:
-        return self._condition(field, "ends_with", *value)
-
-    def text(self, field: Token, _op: Token, value: tuple[Any, Token]) -> Any:
-        return self._condition(field, "text", *value)
-
-    def exists(self, field: Token, _op: Token) -> Condition:
-        return Condition(str(field), "exists", True)
-
-    def not_exists(self, field: Token, _not: Token, _op: Token) -> Condition:
-        return Condition(str(field), "exists", False)
-
-    def is_null(self, field: Token, _is: Token, _null: Token) -> Condition:
-        return Condition(str(field), "is_null", True)
-
-    def is_not_null(self, field: Token, _is: Token, _not: Token, _null: Token) -> Condition:
-        return Condition(str(field), "is_null", False)
-
-    # values: (python value, token for positions)
-    def dynamic(self, token: Token) -> tuple[Any, Token]:
-        body = str(token)[1:]
-        name = unquote_name(body) if body.startswith("`") else body
-        return DynamicRef(name), token
-
-    def string(self, token: Token) -> tuple[Any, Token]:
-        return unquote(str(token)), token
-
-    def number(self, token: Token) -> tuple[Any, Token]:
-        return _number(str(token)), token
-
-    def true(self, token: Token) -> tuple[Any, Token]:
-        return True, token
-
-    def false(self, token: Token) -> tuple[Any, Token]:
-        return False, token
-
-    def null(self, token: Token) -> tuple[Any, Token]:
-        return None, token
-
-    def array(self, open_: Token, *children: Any) -> tuple[Any, Token]:
-        return tuple(c[0] for c in children if isinstance(c, tuple)), open_
-
-    def object(self, open_: Token, *children: Any) -> tuple[Any, Token]:
-        out = {}
-        for c in children:
-            if isinstance(c, tuple) and len(c) == 2 and isinstance(c[0], str):
-                out[c[0]] = c[1]
-        return MappingProxyType(out), open_
-
-    def pair(self, key: Token, _colon: Token, value: tuple[Any, Token]) -> tuple[str, Any]:
-        return unquote(str(key)), value[0]
+    def __init__(self, node: Any, parens: int = 0, nest: int = 0, problems: tuple[_Problem, ...] = ()) -> None:
+        self.node, self.parens, self.nest, self.problems = node, parens, nest, problems
 
 
-def _heights(tree: Tree[Token]) -> tuple[int, int, int]:
-    """Parenthesis nesting, overall node nesting and literal nesting, bottom-up without recursion."""
-    paren: dict[int, int] = {}
-    nest: dict[int, int] = {}
-    lit: dict[int, int] = {}
-    for sub in tree.iter_subtrees():
-        kids = [c for c in sub.children if isinstance(c, Tree)]
-        p = max((paren[id(k)] for k in kids), default=0)
-        n = max((nest[id(k)] for k in kids), default=0)
-        v = max((lit[id(k)] for k in kids), default=0)
-        if sub.data in _GROUPS:
-            p += 1
-        if sub.data in _GROUPS or sub.data == "negation":
-            n += 1
-        if sub.data in ("array", "object"):
-            v += 1
-        paren[id(sub)], nest[id(sub)], lit[id(sub)] = p, n, v
-    return paren[id(tree)], nest[id(tree)], lit[id(tree)]
+def _merge(kind: type[And] | type[Or], parts: list[_R]) -> _R:
+    if len(parts) == 1:
+        return parts[0]
+    nodes = tuple(p.node.kind(p.node.items) if isinstance(p.node, _Chain) else p.node for p in parts)
+    problems = tuple(x for p in parts for x in p.problems)
+    return _R(_Chain(kind, nodes), max(p.parens for p in parts), max(p.nest for p in parts), problems)
 
 
-_GROUPS = frozenset({"group", "sensitive_group", "insensitive_group"})
+def _group(r: _R | None, cs: bool | None, lpar: Any) -> _R:
+    if r is None:
+        return _R(And((), cs), 1, 1)
+    node = r.node.kind(r.node.items, cs) if isinstance(r.node, _Chain) else And((r.node,), cs)
+    return _R(node, r.parens + 1, r.nest + 1, r.problems)
 
 
-def _first_too_deep(tree: Tree[Token], max_depth: int) -> Token | None:
-    """The opening parenthesis at which the nesting first exceeds ``max_depth``."""
-    parens = sorted(
-        (
-            c
-            for sub in tree.iter_subtrees()
-            for c in sub.children
-            if isinstance(c, Token) and c.type in ("LPAR", "RPAR")
-        ),
-        key=lambda t: t.start_pos or 0,
-    )
+_COMPARE = {"=": "eq", "==": "eq", "!=": "ne", "<>": "ne", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
+
+
+def _condition(field: tuple[str, Token], operator: str, value: tuple[Any, Token]) -> _R:
+    name, name_token = field
+    problem = path_problem(name)
+    if problem:
+        return _R(None, problems=(_Problem("invalid_filter", problem, name_token),))
+    literal, token = value
+    literal = freeze_operand(literal)
+    problem = operand_problem(operator, literal)
+    if problem:
+        return _R(None, problems=(_Problem("invalid_operand", problem, token),))
+    return _R(Condition(name, operator, literal))
+
+
+class _Callbacks(Transformer):  # type: ignore[type-arg]
+    """Runs inside the LALR parser as rules reduce, so no parse tree is ever built.
+
+    Stateless (one instance serves every parse): problems travel up inside
+    the partial results instead of being collected on the instance.
+    """
+
+    def start(self, c: list[Any]) -> _R:
+        r: _R | None = c[0]
+        if r is None:
+            return _R(And(()))
+        top = _group(r, None, None)
+        return _R(top.node, r.parens, r.nest, r.problems)
+
+    def disjunction(self, c: list[Any]) -> _R:
+        return _merge(Or, [x for x in c if isinstance(x, _R)])
+
+    def conjunction(self, c: list[Any]) -> _R:
+        return _merge(And, [x for x in c if isinstance(x, _R)])
+
+    def negation(self, c: list[Any]) -> _R:
+        r: _R = c[1]
+        return _R(Not((r.node,)), r.parens, r.nest + 1, r.problems)
+
+    def group(self, c: list[Any]) -> _R:
+        return _group(c[1], None, c[0])
+
+    def sensitive_group(self, c: list[Any]) -> _R:
+        return _group(c[3], True, c[2])
+
+    def insensitive_group(self, c: list[Any]) -> _R:
+        return _group(c[3], False, c[2])
+
+    def field(self, c: list[Token]) -> tuple[str, Token]:
+        token = c[0]
+        return (unquote_name(str(token)) if token.type == "QUOTED_NAME" else str(token)), token
+
+    def compare(self, c: list[Any]) -> _R:
+        return _condition(c[0], _COMPARE[str(c[1])], c[2])
+
+    def regex(self, c: list[Any]) -> _R:
+        return _condition(c[0], "regex", c[2])
+
+    def in_(self, c: list[Any]) -> _R:
+        return _condition(c[0], "in", c[2])
+
+    def nin(self, c: list[Any]) -> _R:
+        return _condition(c[0], "nin", c[3])
+
+    def contains(self, c: list[Any]) -> _R:
+        return _condition(c[0], "contains", c[2])
+
+    def starts_with(self, c: list[Any]) -> _R:
+        return _condition(c[0], "starts_with", c[3])
+
+    def ends_with(self, c: list[Any]) -> _R:
+        return _condition(c[0], "ends_with", c[3])
+
+    def text(self, c: list[Any]) -> _R:
+        return _condition(c[0], "text", c[2])
+
+    def exists(self, c: list[Any]) -> _R:
+        return _condition(c[0], "exists", (True, c[1]))
+
+    def not_exists(self, c: list[Any]) -> _R:
+        return _condition(c[0], "exists", (False, c[1]))
+
+    def is_null(self, c: list[Any]) -> _R:
+        return _condition(c[0], "is_null", (True, c[1]))
+
+    def is_not_null(self, c: list[Any]) -> _R:
+        return _condition(c[0], "is_null", (False, c[1]))
+
+    # literals are (python value, token) pairs so that problems can point at them
+    def dynamic(self, c: list[Token]) -> tuple[Any, Token]:
+        body = str(c[0])[1:]
+        return DynamicRef(unquote_name(body) if body.startswith("`") else body), c[0]
+
+    def string(self, c: list[Token]) -> tuple[Any, Token]:
+        return unquote(str(c[0])), c[0]
+
+    def number(self, c: list[Token]) -> tuple[Any, Token]:
+        return _number(str(c[0])), c[0]
+
+    def true(self, c: list[Token]) -> tuple[Any, Token]:
+        return True, c[0]
+
+    def false(self, c: list[Token]) -> tuple[Any, Token]:
+        return False, c[0]
+
+    def null(self, c: list[Token]) -> tuple[Any, Token]:
+        return None, c[0]
+
+    def array(self, c: list[Any]) -> tuple[Any, Token]:
+        return tuple(x[0] for x in c if isinstance(x, tuple)), c[0]
+
+    def object(self, c: list[Any]) -> tuple[Any, Token]:
+        return MappingProxyType({x[0]: x[1] for x in c if isinstance(x, tuple)}), c[0]
+
+    def pair(self, c: list[Any]) -> tuple[str, Any]:
+        return unquote(str(c[0])), c[2][0]
+
+
+_PARSER: Lark | None = None
+
+
+def parser() -> Lark:
+    """The LALR parser with its callbacks, built on first use and shared afterwards."""
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = Lark(
+            grammar_path("filter.lark").read_text(encoding="utf-8"),
+            parser="lalr",
+            maybe_placeholders=True,
+            transformer=_Callbacks(),
+        )
+    return _PARSER
+
+
+def _too_deep_at(text: str, max_depth: int) -> Token | None:
+    """The opening parenthesis where nesting first exceeds ``max_depth`` (only on the error path)."""
     level = 1
-    for token in parens:
-        if token.type == "LPAR":
-            level += 1
-            if level > max_depth:
-                return token
-        else:
-            level -= 1
+    try:
+        for token in parser().lex(text):
+            if token.type == "LPAR":
+                level += 1
+                if level > max_depth:
+                    return token
+            elif token.type == "RPAR":
+                level -= 1
+    except UnexpectedInput:
+        return None
     return None
 
 
@@ -416,30 +400,25 @@ def parse_text(text: str, *, max_depth: int) -> Filter:
     from schemakit.filters._filter import Filter
 
     try:
-        tree = parser().parse(text)
+        result: _R = parser().parse(text)  # type: ignore[assignment]
     except UnexpectedInput as exc:
         raise _syntax_error(text, exc) from None
-    parens, nesting, literals = _heights(tree)
-    if parens + 1 > max_depth or nesting + 1 > MAX_NESTING or literals > MAX_VALUE_DEPTH:
-        token = _first_too_deep(tree, max_depth) if parens + 1 > max_depth else None
-        line = getattr(token, "line", None)
-        column = getattr(token, "column", None)
-        what = (
-            f"parentheses nest deeper than max_depth={max_depth}"
-            if parens + 1 > max_depth
-            else "the filter nests too deeply"
-        )
+    if result.parens + 1 > max_depth or result.nest + 1 > MAX_NESTING:
+        deep = result.parens + 1 > max_depth
+        token = _too_deep_at(text, max_depth) if deep else None
+        what = f"parentheses nest deeper than max_depth={max_depth}" if deep else "the filter nests too deeply"
         raise FilterError(
             [Issue("filter_too_deep", (), what, hint="flatten nested groups of the same kind")],
-            line=line,
-            column=column,
+            line=getattr(token, "line", None),
+            column=getattr(token, "column", None),
         )
-    builder = _ToAst(text)
-    try:
-        root = builder.transform(tree)
-    except VisitError as exc:  # a bug in a callback, reported with the rule it happened in
-        raise FilterError([Issue("syntax_error", (), f"cannot build rule {exc.rule}: {exc.orig_exc}")]) from exc
-    if builder.issues:
-        line, column = builder.first_position or (None, None)
-        raise FilterError(builder.issues, line=line, column=column)
-    return Filter(root)
+    if result.problems:
+        issues = []
+        for p in result.problems:
+            line = getattr(p.token, "line", None) or 1
+            column = getattr(p.token, "column", None) or 1
+            where = f"line {line}, column {column}"
+            issues.append(Issue(p.code, (), f"{p.message} at {where}\n{_excerpt(text, line, column)}"))
+        first = result.problems[0].token
+        raise FilterError(issues, line=getattr(first, "line", None), column=getattr(first, "column", None))
+    return Filter.from_checked(result.node)
