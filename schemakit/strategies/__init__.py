@@ -18,6 +18,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess witho
         "schemakit.strategies needs hypothesis, an optional dependency: pip install schemakit[testing]"
     ) from exc
 
+from schemakit.strategies._filters import filters
 from schemakit.strategies._invalid import invalid_objects
 from schemakit.strategies._objects import batches, objects, records
 from schemakit.strategies._schemas import bucket_schemas
@@ -25,6 +26,7 @@ from schemakit.strategies._schemas import bucket_schemas
 __all__ = [
     "batches",
     "bucket_schemas",
+    "filters",
     "invalid_objects",
     "objects",
     "records",

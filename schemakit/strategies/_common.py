@@ -74,7 +74,7 @@ def check_unique_key_arg(sdef: SchemaDef, unique_key: Any) -> tuple[str, ...]:
         raise InvalidArgument(f"unique_key={unique_key!r} does not fit the schema: {listed}")
     for name in names:
         # A unique key needs a value that is present, non-empty and at most 255 characters.
-        if not _has_key_value(sdef.fields[name]):
+        if not has_key_value(sdef.fields[name]):
             raise InvalidArgument(
                 f"unique_key={unique_key!r}: field {name!r} has no enum value usable as a unique key "
                 "(non-empty, at most 255 characters)"
@@ -88,7 +88,7 @@ def check_size(value: Any, *, name: str, low: int, high: int) -> int:
     return value
 
 
-def _has_key_value(f: FieldDef) -> bool:
+def has_key_value(f: FieldDef) -> bool:
     return f.enum is None or any(_usable_key_value(v) for v in f.enum)
 
 
