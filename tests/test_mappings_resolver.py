@@ -9,7 +9,7 @@ import pytest
 
 import schemakit
 from schemakit import Issue, resolve_collection
-from schemakit.mappings import CollectionResolution
+from schemakit.mappings import CollectionResolution, ExtractorRegistry
 
 PRODUCTS: dict[str, Any] = {
     "bucket_name": "products",
@@ -297,9 +297,10 @@ def test_unknown_extractor_name_and_version() -> None:
     res = resolve(request(feature_extractor_name="image_extracter"))
     issue = only(res, "unknown_extractor")
     assert issue.path == ("feature_extractor", "feature_extractor_name")
-    assert issue.hint == "did you mean 'image_extractor'?"
+    known = "known extractors: " + ", ".join(ExtractorRegistry.builtin().names())
+    assert issue.hint == f"did you mean 'image_extractor'? {known}"
     res = resolve(request(feature_extractor_name="scene_detector"))
-    assert only(res, "unknown_extractor").hint == "did you mean 'scene_extractor'?"
+    assert only(res, "unknown_extractor").hint == f"did you mean 'scene_extractor'? {known}"
     res = resolve(request(feature_extractor_name="nothing_like_it"))
     hint = only(res, "unknown_extractor").hint
     assert hint is not None and hint.startswith("known extractors: text_extractor")
@@ -494,6 +495,18 @@ def test_incompatible_source_schemas_lists_each_difference() -> None:
         assert phrase in issue.message
     same = copy.deepcopy(PRODUCTS)
     assert resolve(req, buckets={"bkt_products": PRODUCTS, "bkt_other": same}).ok
+
+
+def test_incompatible_upstream_collections() -> None:
+    req = request()
+    req["source"] = {"type": "collection", "collection_ids": ["c1", "c2"]}
+    c1 = {"output_schema": {"properties": {"product_image": {"type": "image"}, "n": {"type": "integer"}}}}
+    c2 = {"output_schema": {"properties": {"product_image": {"type": "image"}, "n": {"type": "string"}}}}
+    res = resolve_collection(req, buckets={}, collections={"c1": c1, "c2": c2})
+    issue = only(res, "incompatible_source_schemas")
+    assert issue.path == ("source", "collection_ids", 1)
+    assert "'n' is integer in 'c1' but string in 'c2'" in issue.message
+    assert resolve_collection(req, buckets={}, collections={"c1": c1, "c2": c1}).ok
 
 
 def test_input_schema_must_be_compatible_with_the_source() -> None:

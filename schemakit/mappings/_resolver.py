@@ -424,7 +424,8 @@ class _Resolver:
                 "unknown_extractor",
                 (*FE, "feature_extractor_name"),
                 f"no feature extractor named {name!r}",
-                hint=hint or known,
+                # the issue asks for the known ones as the hint; a close match goes first
+                hint=f"{hint} {known}" if hint else known,
             )
             return None
         if version is None:
