@@ -5,7 +5,8 @@ of ``--objects`` product objects (default 1,000,000, about 300 MB; 99% valid,
 1% with varied errors) for a realistic bucket schema, then runs, in the same
 session and on the same file:
 
-* ``schemakit validate`` with ``--jobs 1`` and ``--jobs 2`` (the installed console script);
+* ``schemakit validate`` with ``--jobs 1`` and ``--jobs 2`` (the installed console script), and
+  ``--jobs 1`` once more with a ``unique_key`` on ``sku`` (every key is then remembered);
 * a check-jsonschema-style baseline: one Python process that streams the file
   and runs ``jsonschema.Draft202012Validator(v.json_schema()).iter_errors`` per
   object, with format checking on (check-jsonschema's default).
@@ -205,20 +206,25 @@ def main() -> int:
         sys.exit("the schemakit console script is not installed (pip install -e .)")
     data = DATA / f"products_{args.objects}.jsonl"
     bucket = DATA / "product_bucket.json"
+    keyed = DATA / "product_bucket_unique_sku.json"
     DATA.mkdir(parents=True, exist_ok=True)
     bucket.write_text(json.dumps(BUCKET, indent=2))
+    keyed.write_text(json.dumps({**BUCKET, "unique_key": {"fields": ["sku"]}}, indent=2))
     generate(data, args.objects)
     size_mb = data.stat().st_size / 1e6
 
     runs = [
         ("schemakit validate --jobs 1", [exe, "validate", str(bucket), str(data), "--jobs", "1"]),
         ("schemakit validate --jobs 2", [exe, "validate", str(bucket), str(data), "--jobs", "2"]),
+        # the one state that grows: every distinct unique-key value is remembered across files
+        ("schemakit validate --jobs 1, unique_key sku", [exe, "validate", str(keyed), str(data), "--jobs", "1"]),
     ]
     if not args.skip_baseline:
         runs.append(
             ("jsonschema iter_errors per object (1 process)", [sys.executable, "-c", BASELINE, str(bucket), str(data)])
         )
-    print(f"\n{args.objects:,} objects, {size_mb:.0f} MB JSONL, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n")
+    python = sys.version.split()[0]
+    print(f"\n{args.objects:,} objects, {size_mb:.0f} MB JSONL, {os.cpu_count()} CPUs, Python {python}\n")
     rows = []
     for name, cmd in runs:
         elapsed, peak_kb, code, digest = measure(cmd)

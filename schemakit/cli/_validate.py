@@ -20,6 +20,8 @@ from schemakit.cli._inputs import DataSource, Document, discover_data, load_docu
 from schemakit.cli._report import Reporter, Summary, make_reporter, terminal_console
 
 PROGRESS_MIN_BYTES = 4 << 20
+_LINE_BITS = 40
+_LINE_MASK = (1 << _LINE_BITS) - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +96,26 @@ class ValidationRun:
         self.cfg = cfg
         self.summary = Summary(noun="object", max_issues=cfg.max_issues)
         self.unique_fields = unique_fields
-        # key -> where it was first seen; grows with the distinct keys, the one state that must
-        self._seen: dict[Hashable, tuple[str, int]] = {}
+        # key -> where it was first seen; grows with the distinct keys, the one state that must.
+        # Kept compact (a bare value for a one-field key, the location packed into one int):
+        # at a million keys the tuples would cost more than the keys.
+        self._seen: dict[Hashable, int] = {}
+        self._labels: list[str] = []
+        self._label_ids: dict[str, int] = {}
         self.failed = False
+
+    def _first_seen(self, key: Hashable, label: str, line: int) -> tuple[str, int] | None:
+        """Where ``key`` was first seen, or None after recording it as seen here."""
+        compact = key[0] if isinstance(key, tuple) and len(key) == 1 else key
+        where = self._seen.get(compact)
+        if where is not None:
+            return self._labels[where >> _LINE_BITS], where & _LINE_MASK
+        label_id = self._label_ids.get(label)
+        if label_id is None:
+            label_id = self._label_ids[label] = len(self._labels)
+            self._labels.append(label)
+        self._seen[compact] = (label_id << _LINE_BITS) | line
+        return None
 
     def _emit(self, file: str, line: int, issue: Issue) -> None:
         s = self.summary
@@ -113,10 +132,8 @@ class ValidationRun:
             line = line_offset + finding.line
             issues = finding.issues
             if finding.key is not None:
-                first = self._seen.get(finding.key)
-                if first is None:
-                    self._seen[finding.key] = (label, line)
-                else:
+                first = self._first_seen(finding.key, label, line)
+                if first is not None:
                     duplicate = duplicate_key_issue(self.unique_fields, finding.key, *first)
                     issues = (*issues, duplicate.prefixed(*finding.prefix))
             if finding.ordinal < 0:
