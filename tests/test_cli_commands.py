@@ -310,3 +310,33 @@ def test_dynamic_filter_needs_a_context(tmp_path: Path) -> None:
     assert [json.loads(line)["status"] for line in result.lines] == ["active"]
     bad = run("filter", spec, records, "--context", "[1]")
     assert bad.code == 2 and "context must be a JSON object" in bad.err
+
+
+def test_multi_line_messages_keep_one_issue_per_line(tmp_path: Path) -> None:
+    manifest = tmp_path / "pipeline.yaml"
+    manifest.write_text(
+        "buckets:\n"
+        "  b1:\n"
+        "    bucket_name: b1\n"
+        "    bucket_schema: {properties: {title: {type: string}, image: {type: image}}}\n"
+        "collections:\n"
+        "  c1:\n"
+        "    collection_name: col_one\n"
+        "    source:\n"
+        "      type: bucket\n"
+        "      bucket_ids: [b1]\n"
+        "      source_filters: {filters: 'title = AND'}\n"
+        "    feature_extractor:\n"
+        "      feature_extractor_name: image_extractor\n"
+        "      version: v1\n"
+        "      input_mappings: {image: image}\n"
+    )
+    result = run("check-pipeline", manifest, "--quiet")
+    assert result.code == 1
+    first, excerpt, caret = result.lines
+    assert first.startswith(f"{manifest}:11: /collections/c1/source/source_filters/filters: syntax_error: ")
+    assert first.endswith(")")  # the hint stays on the issue's own line
+    assert excerpt == "    title = AND"
+    assert caret == "            ^"
+    github = run("check-pipeline", manifest, "--quiet", "-f", "github")
+    assert len(github.lines) == 1 and "%0A    " not in github.out and "%0Atitle = AND%0A" in github.out

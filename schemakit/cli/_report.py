@@ -142,9 +142,21 @@ class Reporter:
         self.write_line(body)
 
 
+def _split_message(issue: Issue) -> tuple[str, list[str]]:
+    """The message's first line with the hint, and any further lines (a filter's caret excerpt)."""
+    head, *rest = issue.message.split("\n")
+    return (f"{head} ({issue.hint})" if issue.hint else head), rest
+
+
 def text_line(file: str, line: int, issue: Issue) -> str:
-    text = f"{file}:{line}: {issue.pointer or '/'}: {issue.code}: {issue.message}"
-    return f"{text} ({issue.hint})" if issue.hint else text
+    """``file:line: pointer: code: message (hint)``.
+
+    A multi-line message keeps the issue on its first line and indents the rest
+    below it, so tools that read ``file:line:`` lines still see one line per issue.
+    """
+    head, rest = _split_message(issue)
+    text = f"{file}:{line}: {issue.pointer or '/'}: {issue.code}: {head}"
+    return text + "".join(f"\n    {more}" for more in rest)
 
 
 class TextReporter(Reporter):
@@ -160,9 +172,12 @@ class TextReporter(Reporter):
         text.append(f"{file}:{line}:", style="bold")
         text.append(f" {issue.pointer or '/'}: ", style="cyan")
         text.append(issue.code, style="bold red" if issue.severity == "error" else "bold yellow")
-        text.append(f": {issue.message}")
+        head, *rest = issue.message.split("\n")
+        text.append(f": {head}")
         if issue.hint:
             text.append(f" ({issue.hint})", style="dim")
+        for more in rest:
+            text.append(f"\n    {more}")
         self.console.print(text)
 
     def finish(self, summary: Summary, extra: dict[str, Any] | None = None) -> None:
@@ -197,9 +212,8 @@ class GithubReporter(Reporter):
 
     def issue(self, file: str, line: int, issue: Issue) -> None:
         level = "error" if issue.severity == "error" else "warning"
-        body = f"{issue.pointer or '/'}: {issue.code}: {issue.message}"
-        if issue.hint:
-            body += f" ({issue.hint})"
+        head, rest = _split_message(issue)
+        body = "\n".join([f"{issue.pointer or '/'}: {issue.code}: {head}", *rest])
         self.write_line(f"::{level} file={_escape_property(file)},line={line}::{_escape_data(body)}")
 
     def finish(self, summary: Summary, extra: dict[str, Any] | None = None) -> None:
