@@ -335,3 +335,21 @@ def test_filter_introspection() -> None:
     assert "b.c gt 2" in f.tree()
     assert "def factory" in f.compile_to_code()
     assert str(f) == f.to_text()
+
+
+def test_filters_pickle_copy_and_hash() -> None:
+    import copy
+    import pickle
+
+    f = parse_filter('a = 1 AND b IN [{"k": [1]}] AND c = $inputs.x')
+    assert f.matches({"a": 1, "b": {"k": [1]}, "c": 2}, {"inputs": {"x": 2}})
+    for clone in (pickle.loads(pickle.dumps(f)), copy.copy(f), copy.deepcopy(f)):
+        assert clone == f
+        assert clone.matches({"a": 1, "b": {"k": [1]}, "c": 2}, {"inputs": {"x": 2}})
+    assert hash(f) == hash(parse_filter(f.to_text()))
+    assert len({f, parse_filter(f.to_dict())}) == 1
+
+
+def test_max_depth_must_be_positive() -> None:
+    with pytest.raises(FilterError):
+        parse_filter("a = 1", max_depth=0)

@@ -108,6 +108,10 @@ class Filter:
     def __str__(self) -> str:
         return self.to_text()
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # the compiled matcher cannot be pickled and frozen mappings neither: the JSON form can
+        return (_from_json, (self.to_dict(),))
+
     # -- introspection ----------------------------------------------------------
 
     @property
@@ -128,6 +132,10 @@ class Filter:
     def conditions(self) -> list[tuple[Condition, Path]]:
         """Each condition with its path in :meth:`to_dict`'s output."""
         return list(iter_conditions(self.root))
+
+
+def _from_json(spec: dict[str, Any]) -> Filter:
+    return parse_filter(spec, max_depth=MAX_NESTING)
 
 
 def tree_issues(root: Node) -> list[Issue]:
@@ -174,6 +182,8 @@ def parse_filter(spec: Any, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Filter:
     Raises :class:`FilterError` listing every problem; a text syntax error also
     sets ``.line`` and ``.column`` (1-based).
     """
+    if isinstance(max_depth, bool) or not isinstance(max_depth, int) or max_depth < 1:
+        raise FilterError([Issue("invalid_filter", (), f"max_depth must be a positive integer, found {max_depth!r}")])
     if isinstance(spec, Filter):
         return spec
     if isinstance(spec, str):
