@@ -112,7 +112,7 @@ def add_missing_blob(issues: list[Issue], path: Path) -> None:
             "missing_required_field",
             path,
             f"required file field {str(path[-1])!r} has no blob",
-            hint=f'add a blob with "property": {str(path[-1])!r}',
+            hint=f'add a blob with "property": {json.dumps(str(path[-1]))}',
         )
     )
 
