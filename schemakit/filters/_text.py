@@ -238,7 +238,7 @@ def _merge(kind: type[And] | type[Or], parts: list[_R]) -> _R:
     return _R(_Chain(kind, nodes), max(p.parens for p in parts), max(p.nest for p in parts), problems)
 
 
-def _group(r: _R | None, cs: bool | None, lpar: Any) -> _R:
+def _group(r: _R | None, cs: bool | None) -> _R:
     if r is None:
         return _R(And((), cs), 1, 1)
     node = r.node.kind(r.node.items, cs) if isinstance(r.node, _Chain) else And((r.node,), cs)
@@ -272,7 +272,7 @@ class _Callbacks(Transformer):  # type: ignore[type-arg]
         r: _R | None = c[0]
         if r is None:
             return _R(And(()))
-        top = _group(r, None, None)
+        top = _group(r, None)
         return _R(top.node, r.parens, r.nest, r.problems)
 
     def disjunction(self, c: list[Any]) -> _R:
@@ -286,13 +286,13 @@ class _Callbacks(Transformer):  # type: ignore[type-arg]
         return _R(Not((r.node,)), r.parens, r.nest + 1, r.problems)
 
     def group(self, c: list[Any]) -> _R:
-        return _group(c[1], None, c[0])
+        return _group(c[1], None)
 
     def sensitive_group(self, c: list[Any]) -> _R:
-        return _group(c[3], True, c[2])
+        return _group(c[3], True)
 
     def insensitive_group(self, c: list[Any]) -> _R:
-        return _group(c[3], False, c[2])
+        return _group(c[3], False)
 
     def field(self, c: list[Token]) -> tuple[str, Token]:
         token = c[0]
