@@ -15,11 +15,22 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from schemakit._issues import Issue, Path, did_you_mean_hint
+from schemakit._issues import Issue, Path
+from schemakit._issues import did_you_mean_hint as _did_you_mean_hint
 from schemakit.schema._blobs import Problem, describe, key_prefix_problem
 from schemakit.schema._definition import type_strict_equal
 
 ABSENT: Any = type("AbsentType", (), {"__repr__": lambda self: "ABSENT"})()
+
+
+# Names are at most 255 characters; fuzzy-matching a multi-megabyte key would only burn time.
+_MAX_HINT_WORD = 300
+
+
+def did_you_mean_hint(word: str, candidates: Iterable[str]) -> str | None:
+    if len(word) > _MAX_HINT_WORD:
+        return None
+    return _did_you_mean_hint(word, candidates)
 
 
 def is_integer(v: Any) -> bool:
