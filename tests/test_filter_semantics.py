@@ -328,6 +328,12 @@ def test_direct_construction_is_canonicalized_and_checked() -> None:
     assert info.value.issues[0].path == ("AND", 0, "value")
 
 
+def test_matches_takes_keywords_before_and_after_compiling() -> None:
+    f = parse_filter("a = $q")
+    for _ in range(2):
+        assert f.matches(record={"a": 1}, context={"q": 1}) is True
+
+
 def test_filter_introspection() -> None:
     f = parse_filter("a = 1 AND (b.c > 2 OR NOT d EXISTS) AND e = $inputs.x")
     assert f.fields == {"a", "b.c", "d", "e"}

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any, TypeAlias
 
 from schemakit._issues import Path, describe
+from schemakit.filters._semantics import compile_regex, text_query
 
 OPERATORS = (
     "eq",
@@ -266,8 +267,6 @@ def path_problem(field: Any) -> str | None:
 
 def operand_problem(operator: str, value: Any) -> str | None:
     """Why ``value`` cannot be the value of ``operator`` (checked at parse time), or None."""
-    from schemakit.filters._semantics import compile_regex, text_query
-
     if isinstance(value, DynamicRef):
         if operator in FLAG_OPERATORS:
             return f"'{operator}' takes true or false, not a dynamic value"
@@ -291,7 +290,7 @@ def operand_problem(operator: str, value: Any) -> str | None:
             error = compile_regex(value, case_sensitive=True)[1]
             if error is not None:
                 return f"RE2 rejects the pattern {value!r}: {error}"
-        if operator == "text" and not text_query(value)[0] and not text_query(value)[1]:
+        if operator == "text" and text_query(value) == (frozenset(), ()):
             return "a text search needs at least one word (a run of letters or digits)"
     return None
 

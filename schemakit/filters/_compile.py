@@ -173,9 +173,8 @@ def _generate(root: Node) -> tuple[str, _Emitter]:
     prologue = "    dp = resolve_dynamic(context)\n" if em.dynamic else ""
     source = (
         f"def factory({params}):\n"
-        "  def match(r, context=None):\n"
-        "    if type(r) is not dict:\n"
-        "      r = coerce(r)\n"
+        "  def match(record, context=None):\n"
+        "    r = record if type(record) is dict else coerce(record)\n"
         f"{prologue}"
         "    try:\n"
         f"      return {body}\n"

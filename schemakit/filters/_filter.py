@@ -26,6 +26,7 @@ from schemakit.filters._ast import (
     path_problem,
 )
 from schemakit.filters._compile import Matcher, compile_matcher, compile_to_code
+from schemakit.filters._json import parse_json, unknown_operator
 
 DEFAULT_MAX_DEPTH = 16
 
@@ -166,8 +167,6 @@ def condition_issues(c: Condition, path: Path) -> list[Issue]:
     if problem:
         issues.append(Issue("invalid_filter", (*path, "field"), problem))
     if c.operator not in OPERATORS:
-        from schemakit.filters._json import unknown_operator
-
         issues.append(unknown_operator(c.operator, (*path, "operator")))
         return issues
     problem = operand_problem(c.operator, c.value)
@@ -187,12 +186,11 @@ def parse_filter(spec: Any, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Filter:
     if isinstance(spec, Filter):
         return spec
     if isinstance(spec, str):
+        # lark is imported only once a text filter is parsed
         from schemakit.filters._text import parse_text
 
         return parse_text(spec, max_depth=max_depth)
     if isinstance(spec, Mapping):
-        from schemakit.filters._json import parse_json
-
         return parse_json(spec, max_depth=max_depth)
     raise FilterError(
         [
