@@ -154,7 +154,7 @@ def add_datetime_issue(issues: list[Issue], path: Path, state: int, v: Any) -> N
     elif state == NAIVE:
         issues.append(
             Issue(
-                "naive_datetime",
+                "invalid_datetime",
                 path,
                 f"date-time {describe(v)} has no UTC offset; it is taken as UTC",
                 hint="append 'Z' or an offset such as +02:00",
