@@ -224,3 +224,11 @@ def test_compile_bucket_locates_issues_in_the_request() -> None:
 
 def test_bad_max_inline_bytes() -> None:
     assert ("invalid_schema", ("max_inline_bytes",)) in definition_issues({"properties": {}}, max_inline_bytes=-1)
+
+
+def test_a_broken_key_field_is_reported_once() -> None:
+    schema = {"properties": {"sku": {"type": "strng"}, "a": {"type": "string"}}}
+    assert definition_issues(schema, unique_key={"fields": ["sku", "b"]}) == [
+        ("unknown_type", ("properties", "sku", "type")),
+        ("unknown_unique_key_field", ("unique_key", "fields", 1)),
+    ]
