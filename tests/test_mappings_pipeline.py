@@ -373,6 +373,7 @@ def test_video_pipeline_output_schemas() -> None:
 
 BROKEN_EXPECTED = {
     ("invalid_manifest", ("colections",)),
+    ("unknown_key", ("collections", "col_frames", "descripton")),
     ("invalid_manifest", ("buckets", "bkt_no_schema", "bucket_schema")),
     ("unknown_type", ("buckets", "bkt_bad_type", "bucket_schema", "properties", "photo", "type")),
     ("invalid_schema", ("buckets", "bkt_unusable", "bucket_schema", "properties")),

@@ -650,6 +650,19 @@ def test_any_json_value_as_request_or_buckets_gives_issues(bad: Any) -> None:
     assert res.output_schema["properties"]  # extractor outputs are still known
 
 
+def test_unknown_keys_are_warnings_with_hints() -> None:
+    req = request(input_mapping={"image": "product_image"}, field_passthrough=[{"source_path": "title", "taget": "t"}])
+    req["source"]["filters"] = {}
+    res = resolve(req)
+    warnings = {i.path: i.hint for i in res.issues if i.code == "unknown_key"}
+    assert warnings == {
+        ("source", "filters"): "did you mean 'source_filters'?",
+        ("feature_extractor", "input_mapping"): "did you mean 'input_mappings'?",
+        ("feature_extractor", "field_passthrough", 0, "taget"): "did you mean 'target_path'?",
+    }
+    assert all(i.severity == "warning" for i in res.issues if i.code == "unknown_key")
+
+
 def test_non_string_bucket_ids_from_python_callers() -> None:
     res = resolve_collection(request(), buckets={1: PRODUCTS, None: PRODUCTS})
     issue = only(res, "unknown_source")

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from schemakit._issues import Issue, Path, describe
-from schemakit.mappings._paths import closest
+from schemakit.mappings._paths import closest, closest_hint
 from schemakit.schema._definition import MISSING
 
 INVALID = "invalid_collection_request"
@@ -25,6 +25,41 @@ INPUT_SOURCE_TYPES = ("payload", "literal", "vector")
 FE: Path = ("feature_extractor",)
 
 Kind = Literal["payload", "literal", "vector"]
+
+# The contract's keys for each object the reader walks; anything else is most
+# likely a typo that would otherwise be ignored silently (``input_mapping``).
+REQUEST_KEYS = (
+    "collection_name",
+    "description",
+    "source",
+    "input_schema",
+    "feature_extractor",
+    "enabled",
+    "metadata",
+    "taxonomy_applications",
+    "cluster_applications",
+    "alert_applications",
+)
+SOURCE_KEYS = (
+    "type",
+    "bucket_ids",
+    "bucket_id",
+    "collection_id",
+    "collection_ids",
+    "inherited_bucket_ids",
+    "source_filters",
+)
+EXTRACTOR_KEYS = (
+    "feature_extractor_name",
+    "version",
+    "params",
+    "parameters",
+    "input_mappings",
+    "field_passthrough",
+    "include_all_source_fields",
+)
+PASSTHROUGH_KEYS = ("source_path", "target_path", "default", "required", "description")
+INPUT_MAPPING_KEYS = ("input_key", "source_type", "path", "override")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +127,7 @@ class RequestReader:
         if not isinstance(raw, Mapping):
             self.bad((), f"a CreateCollectionRequest must be an object, found {describe(raw)}")
             return spec
+        self.unknown_keys(raw, (), REQUEST_KEYS)
         spec.name = self.read_name(raw)
         if self.require(raw, "source", ()):
             self.read_source(raw["source"], spec.source)
@@ -100,6 +136,20 @@ class RequestReader:
         if self.require(raw, "feature_extractor", ()):
             self.read_extractor(raw["feature_extractor"], spec)
         return spec
+
+    def unknown_keys(self, raw: Mapping[Any, Any], path: Path, known: tuple[str, ...]) -> None:
+        for key in raw:
+            if key not in known:
+                name = str(key)
+                self.issues.append(
+                    Issue(
+                        "unknown_key",
+                        (*path, name),
+                        f"{name!r} is not a key of this object; it is ignored",
+                        hint=closest_hint(name, known) or "keys: " + ", ".join(known),
+                        severity="warning",
+                    )
+                )
 
     def require(self, raw: Mapping[str, Any], key: str, path: Path) -> bool:
         if raw.get(key) is not None:
@@ -130,6 +180,7 @@ class RequestReader:
         if not isinstance(raw, Mapping):
             self.bad(path, f"'source' must be an object, found {describe(raw)}")
             return
+        self.unknown_keys(raw, path, SOURCE_KEYS)
         stype = raw.get("type")
         if stype not in SOURCE_TYPES:
             hint = "use 'bucket' (objects of buckets) or 'collection' (documents of collections)"
@@ -224,6 +275,7 @@ class RequestReader:
         if not isinstance(raw, Mapping):
             self.bad(FE, f"'feature_extractor' must be an object, found {describe(raw)}")
             return
+        self.unknown_keys(raw, FE, EXTRACTOR_KEYS)
         if self.require(raw, "feature_extractor_name", FE):
             name = raw["feature_extractor_name"]
             if isinstance(name, str) and name:
@@ -287,6 +339,7 @@ class RequestReader:
         if not isinstance(entry, Mapping):
             self.bad(where, f"an InputMapping must be an object, found {describe(entry)}")
             return None
+        self.unknown_keys(entry, where, INPUT_MAPPING_KEYS)
         key = entry.get("input_key")
         if not isinstance(key, str) or not key:
             self.bad((*where, "input_key"), f"'input_key' must be a non-empty string, found {describe(key)}")
@@ -322,6 +375,7 @@ class RequestReader:
             if not isinstance(entry, Mapping):
                 self.bad(where, f"a FieldPassthrough must be an object, found {describe(entry)}")
                 continue
+            self.unknown_keys(entry, where, PASSTHROUGH_KEYS)
             source = entry.get("source_path")
             if not isinstance(source, str) or not source:
                 self.bad((*where, "source_path"), f"'source_path' must be a dotted path, found {describe(source)}")
