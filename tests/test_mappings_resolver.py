@@ -586,6 +586,17 @@ def test_fields_a_failed_upstream_does_not_produce_give_unresolved_source() -> N
     assert codes(res) == ["unresolved_source"]
 
 
+def test_include_all_carries_an_upstream_gap_on() -> None:
+    upstream = resolve(request(field_passthrough=[{"source_path": "photo", "target_path": "picture"}]))
+    req = request(feature_extractor_name="text_extractor", input_mappings={"text": "caption"})
+    req["source"] = {"type": "collection", "collection_id": "col_up"}
+    req["feature_extractor"]["include_all_source_fields"] = True
+    res = resolve_collection(req, buckets={}, collections={"col_up": upstream})
+    assert res.ok and res.output_gaps == frozenset({"picture"})
+    req["feature_extractor"]["include_all_source_fields"] = False
+    assert resolve_collection(req, buckets={}, collections={"col_up": upstream}).output_gaps == frozenset()
+
+
 def test_upstream_with_an_unknown_extractor_gives_unresolved_source() -> None:
     upstream = resolve(request(feature_extractor_name="nope"))
     assert upstream.output_gaps is None
