@@ -44,8 +44,9 @@ FLAG_OPERATORS = frozenset({"exists", "is_null"})
 # Literal values nest at most this deep ([[[...]]]): deeper ones are rejected so
 # that hashing, rendering and comparing a value can never exhaust the stack.
 MAX_VALUE_DEPTH = 32
-# NOT chains add no depth in the text form, so they get their own bound for the same reason.
-MAX_NESTING = 200
+# However max_depth is set, and although NOT chains add no depth in the text form, no tree
+# nests deeper than this: compiling and evaluating it must never exhaust the stack.
+MAX_NESTING = 100
 
 TEXT_OPERATOR = {
     "eq": "=",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from schemakit._issues import FilterError, Issue, Path, PathSegment, describe, did_you_mean_hint
 from schemakit.filters._ast import (
+    MAX_NESTING,
     OPERATORS,
     And,
     Condition,
@@ -95,11 +96,11 @@ class JsonReader:
         return self.group(spec, (), 1)
 
     def group(self, raw: Mapping[Any, Any], path: Path, depth: int) -> Node:
-        if depth > self.max_depth:
+        if depth > min(self.max_depth, MAX_NESTING):
             self.report(
                 "filter_too_deep",
                 path,
-                f"logical operators nest deeper than max_depth={self.max_depth} here",
+                f"logical operators nest deeper than max_depth={min(self.max_depth, MAX_NESTING)} here",
                 hint="flatten nested groups of the same kind",
             )
             return And(())
