@@ -3,9 +3,10 @@
 Each condition becomes an inline expression: a fast path guarded by an exact
 type check (``type(v) is str``) that covers the common case in one or two
 bytecodes, falling back to the general predicate from ``_semantics`` for
-everything else. Only generated identifiers appear in the source; every value
-from the filter reaches the code as an argument of the factory function, so
-no user text is ever spliced into code.
+everything else. Only generated identifiers and ``repr()`` literals of plain
+``str``/``int``/``float``/``bool`` values appear in the source; every other
+value reaches the code as an argument of the factory function, so no user
+text is ever spliced into code raw.
 """
 
 from __future__ import annotations
