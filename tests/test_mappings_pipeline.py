@@ -347,7 +347,7 @@ def test_video_pipeline_output_schemas() -> None:
         "end_time",
         "transcription",
     ]
-    assert frames.output_schema["properties"]["region"] == {"type": "string", "default": "global"}
+    assert frames.output_schema["properties"]["region"] == {"type": "string"}
     assert scenes.input_schema == frames.output_schema
     assert list(scenes.output_schema["properties"]) == [
         "campaign",

@@ -347,13 +347,13 @@ def test_output_schema_with_explicit_passthrough_renames_and_defaults() -> None:
     assert res.output_schema["properties"] == {
         "name": {"type": "string", "required": True},
         "contributor": {"type": "string"},
-        "category": {"type": "string", "default": "uncategorized"},
-        "region": {"type": "string", "default": "eu"},
-        "stock": {"type": "integer", "default": 0},
-        "score": {"type": "float", "default": 0.5},
-        "flags": {"type": "array", "default": []},
-        "extra": {"type": "object", "default": {}},
-        "active": {"type": "boolean", "default": False},
+        "category": {"type": "string"},  # present in the source: its definition, default or not
+        "region": {"type": "string"},  # missing from the source: typed by the default
+        "stock": {"type": "integer"},
+        "score": {"type": "float"},
+        "flags": {"type": "array"},
+        "extra": {"type": "object"},
+        "active": {"type": "boolean"},
         **EXTRACTOR_OUTPUTS,
     }
 

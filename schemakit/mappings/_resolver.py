@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from schemakit._issues import Issue, Path, describe
@@ -25,7 +25,7 @@ from schemakit.mappings._paths import (
 from schemakit.mappings._registry import ExtractorDefinition, ExtractorInput, ExtractorRegistry
 from schemakit.mappings._request import FE, InputSpec, PassthroughSpec, RequestReader, RequestSpec, default_type
 from schemakit.mappings._runtime import FieldPlan, InputPlan, Mapper, compile_mapper
-from schemakit.schema._definition import MISSING, FieldDef, SchemaDef, conforms, read_bucket_schema
+from schemakit.schema._definition import MISSING, FieldDef, SchemaDef, read_bucket_schema
 
 TARGET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # names every output document already has, so no passthrough may take them
@@ -674,15 +674,13 @@ class _OutputFields:
         if not self.claim(name, entry.name_where, f"field_passthrough[{entry.index}]"):
             return
         if found is not None:
-            field = found.output_field(name)
-            if entry.default is not MISSING and not found.fans_out and conforms(field, entry.default):
-                field = replace(field, default=entry.default)
-            self.fields[name] = field
+            # the source field's definition as is: the issue pins the output to it, renamed
+            self.fields[name] = found.output_field(name)
             self.plans.append(FieldPlan(name, found, entry.where, entry.source_path, entry.required, entry.default))
         elif entry.default is not MISSING:
             # a missing source field made legal by its default: typed by the default's JSON type
             ftype = default_type(entry.default) or "string"
-            self.fields[name] = FieldDef(name=name, type=ftype, default=entry.default)
+            self.fields[name] = FieldDef(name=name, type=ftype)
             self.plans.append(FieldPlan(name, None, entry.where, entry.source_path, False, entry.default))
 
     def add_source_field(self, name: str, f: FieldDef, schema: SchemaDef) -> None:
