@@ -98,13 +98,21 @@ _STEM = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, m
 _DIRS = st.lists(_STEM, max_size=2).map(lambda parts: "".join(p + "/" for p in parts))
 
 
+# A query or fragment must not hide the extension; an upper-case extension is the same extension.
+_URL_TAILS = ("", "?v=1", "#page=2", "?sig=a%2Fb&x=.txt")
+
+
 def urls(medium: Medium) -> st.SearchStrategy[str]:
-    """``https://example.com/a.png`` and relatives on http, s3 and gs."""
+    """``https://example.com/a.png`` and relatives on http, s3 and gs, with queries and fragments at times."""
     return st.builds(
-        lambda host, dirs, stem: f"{host}/{dirs}{stem}.{medium.extension}",
+        lambda host, dirs, stem, upper, tail: (
+            f"{host}/{dirs}{stem}.{medium.extension.upper() if upper else medium.extension}{tail}"
+        ),
         st.sampled_from(HOSTS),
         _DIRS,
         _STEM,
+        st.booleans(),
+        st.sampled_from(_URL_TAILS),
     )
 
 
@@ -121,6 +129,19 @@ def b64(data: bytes) -> str:
 
 def data_uri(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{b64(data)}"
+
+
+def data_uris(medium: Medium) -> st.SearchStrategy[str]:
+    """``data:<mime>;base64,...``; MIME types are case-insensitive and may carry parameters (RFC 2397)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        mime = medium.mime.upper() if draw(st.booleans()) else medium.mime
+        if medium.mime.startswith("text/") and draw(st.booleans()):
+            mime += ";charset=utf-8"
+        return data_uri(mime, draw(payloads(medium)))
+
+    return build()
 
 
 def _base64_dicts(medium: Medium, *, with_mime: bool) -> st.SearchStrategy[dict[str, Any]]:
@@ -150,13 +171,13 @@ def _blob_data(draw: st.DrawFn, kind: str, auto: bool) -> Any:
     inferable = [m for m in media if m.inferable]
     # One integer picks the form, so the shrinker can move between forms (flatmap would hide that choice).
     form = draw(st.integers(0, 4 if kind == "text" else 3))
-    if form == 0:
-        return draw(urls(draw(st.sampled_from(inferable))))
-    if form == 1:
-        return {"url": draw(urls(draw(st.sampled_from(inferable))))}
+    if form <= 1:
+        medium = draw(st.sampled_from(inferable))
+        # The fixed URL takes fewer choices than any other form, so failures shrink to it.
+        url = draw(st.one_of(st.just(f"https://example.com/a.{medium.extension}"), urls(medium)))
+        return url if form == 0 else {"url": url}
     if form == 2:
-        medium = draw(st.sampled_from(media))
-        return data_uri(medium.mime, draw(payloads(medium)))
+        return draw(data_uris(draw(st.sampled_from(media))))
     if form == 3:
         return draw(_base64_dicts(draw(st.sampled_from(media)), with_mime=False))
     return draw(inline_texts())

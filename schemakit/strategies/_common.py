@@ -127,16 +127,24 @@ def _offset() -> st.SearchStrategy[str]:
 
 
 def rfc3339_datetimes() -> st.SearchStrategy[str]:
-    """RFC 3339 date-times that always carry an offset; shrink toward ``2000-01-01T00:00:00Z``."""
+    """RFC 3339 date-times that always carry an offset; shrink toward ``2000-01-01T00:00:00Z``.
+
+    RFC 3339 lets ``T`` and ``Z`` be lower case; that spelling turns up too.
+    """
     return st.builds(
-        lambda d, h, mi, s, frac, off: f"{d.isoformat()}T{h:02d}:{mi:02d}:{s:02d}{frac}{off}",
+        lambda d, h, mi, s, frac, off, lower: _spell(f"{d.isoformat()}T{h:02d}:{mi:02d}:{s:02d}{frac}{off}", lower),
         st.dates(),
         st.integers(0, 23),
         st.integers(0, 59),
         st.integers(0, 59),
         _fraction(),
         _offset(),
+        st.booleans(),
     )
+
+
+def _spell(text: str, lower: bool) -> str:
+    return text.replace("T", "t").replace("Z", "z") if lower else text
 
 
 def iso_dates() -> st.SearchStrategy[str]:
@@ -209,13 +217,18 @@ def object_values(properties: Mapping[str, FieldDef]) -> st.SearchStrategy[dict[
     return _object_values(properties)
 
 
+# Valid, but close to a rule: ".." inside a segment, 1024 bytes exactly, non-ASCII, "." segments.
+_EDGE_KEY_PREFIXES = ("a..b", "..a/b..", "./a/.", "a" * 1024, "é" * 512, "контракты/2024", "a b/c~d")
+
+
 def key_prefixes() -> st.SearchStrategy[str]:
-    """Valid key prefixes: ``/``-separated readable segments, never a ``..`` segment."""
-    return st.builds(
+    """Valid key prefixes: ``/``-separated readable segments, never a ``..`` segment, and a few edge cases."""
+    plain = st.builds(
         lambda lead, segs: lead + "/".join(segs),
         st.sampled_from(["", "/"]),
         st.lists(_KEY_PREFIX_SEGMENT, min_size=1, max_size=3),
     )
+    return st.one_of(plain, st.sampled_from(_EDGE_KEY_PREFIXES))
 
 
 def key_values(f: FieldDef) -> st.SearchStrategy[Json]:
