@@ -19,10 +19,16 @@ from schemakit.cli._inputs import (
     read_text,
     stdin_binary,
 )
-from schemakit.cli._report import Summary, make_reporter, text_line
+from schemakit.cli._report import Reporter, Summary, make_reporter, text_line
 from schemakit.cli._validate import compile_schema_file, locate_schema_issue, split_schema_document
 
 # --------------------------------------------------------------------------- check-schema
+
+
+def _report(reporter: Reporter, summary: Summary, file: str, line: int, issue: Issue) -> None:
+    summary.count(issue)
+    summary.shown += 1
+    reporter.issue(file, line, issue)
 
 
 def schema_issues(bucket_schema: Any, unique_key: Any) -> list[Issue]:
@@ -50,17 +56,13 @@ def run_check_schema(labels: Sequence[str], *, fmt: str, quiet: bool) -> int:
         try:
             doc = load_document(label, what="bucket schema")
         except DocumentSyntaxError as exc:
-            summary.count(exc.issue)
-            summary.shown += 1
-            reporter.issue(label, exc.line, exc.issue)
+            _report(reporter, summary, label, exc.line, exc.issue)
             summary.invalid += 1
             continue
         bucket_schema, unique_key, prefix = split_schema_document(doc)
         issues = [locate_schema_issue(i, prefix) for i in schema_issues(bucket_schema, unique_key)]
         for issue in issues:
-            summary.count(issue)
-            summary.shown += 1
-            reporter.issue(label, doc.line_of(issue.path), issue)
+            _report(reporter, summary, label, doc.line_of(issue.path), issue)
         if any(i.severity == "error" for i in issues):
             summary.invalid += 1
         else:
@@ -118,9 +120,7 @@ def run_check_pipeline(labels: Sequence[str], *, fmt: str, show_schemas: bool, q
         try:
             doc = load_document(label, what="pipeline manifest")
         except DocumentSyntaxError as exc:
-            summary.count(exc.issue)
-            summary.shown += 1
-            reporter.issue(label, exc.line, exc.issue)
+            _report(reporter, summary, label, exc.line, exc.issue)
             failed = True
             continue
         result = resolve_pipeline(doc.data)
@@ -128,9 +128,7 @@ def run_check_pipeline(labels: Sequence[str], *, fmt: str, show_schemas: bool, q
         ids = list(declared) if isinstance(declared, dict) else list(result.collections)
         broken: set[Any] = set()
         for issue in result.issues:
-            summary.count(issue)
-            summary.shown += 1
-            reporter.issue(label, doc.line_of(issue.path), issue)
+            _report(reporter, summary, label, doc.line_of(issue.path), issue)
             if issue.severity == "error":
                 failed = True
                 if len(issue.path) >= 2 and issue.path[0] == "collections":
