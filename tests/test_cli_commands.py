@@ -340,3 +340,11 @@ def test_multi_line_messages_keep_one_issue_per_line(tmp_path: Path) -> None:
     assert caret == "            ^"
     github = run("check-pipeline", manifest, "--quiet", "-f", "github")
     assert len(github.lines) == 1 and "%0Atitle = AND%0A" in github.out
+
+
+def test_lone_surrogates_in_data_print_as_json_escapes(tmp_path: Path) -> None:
+    data = tmp_path / "odd.jsonl"
+    data.write_text('{"sku": "\\ud800", "metadata": {"title": "x"}}\n')
+    result = run("filter", 'sku != "a"', data)
+    assert result.code == 0, result.err
+    assert json.loads(result.out) == {"sku": "\ud800", "metadata": {"title": "x"}}

@@ -27,6 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from schemakit.cli._app import cli
     from schemakit.cli._errors import OutputClosed, UserError
 
+    for stream in (sys.stdout, sys.stderr):
+        # data may hold lone surrogates ("\ud800" is valid JSON); printed as \ud800 they stay valid JSON
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         rv = cli.main(args=list(argv) if argv is not None else None, prog_name="schemakit", standalone_mode=False)
     except click.exceptions.Exit as exc:
