@@ -174,7 +174,7 @@ def quick_blob(b: dict[str, Any], type_names: frozenset[str]) -> bool:
         expected = 3
     else:
         return False
-    if len(b) != expected:
+    if len(b) != expected or "property" not in b:
         return False
     data = b.get("data")
     if data is None:
