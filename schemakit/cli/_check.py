@@ -22,7 +22,7 @@ from typing import IO, Any, NamedTuple
 
 from schemakit._issues import Issue
 from schemakit.cli._errors import UserError
-from schemakit.cli._inputs import DataSource, JsonItem, iter_json_items, read_text, stdin_binary
+from schemakit.cli._inputs import DataSource, JsonItem, iter_json_items, json_line_of, read_text, stdin_binary
 
 BLOCK_BYTES = 4 << 20
 MAX_BATCH_OBJECTS = 100
@@ -195,7 +195,8 @@ def json_source_chunk(checker: ObjectChecker, source: DataSource) -> Chunk:
         return Chunk(1, 0, nbytes, [Finding(0, exc.lineno, (issue,), None)])
     findings: list[Finding] = []
     if items and items[0].prefix[:1] == ("objects",) and len(items) > MAX_BATCH_OBJECTS:
-        findings.append(Finding(-1, max(items[0].line - 1, 1), (batch_too_large_issue(len(items)),), None))
+        line = json_line_of(text, ("objects",))  # where the list opens
+        findings.append(Finding(-1, line, (batch_too_large_issue(len(items)),), None))
     objects, item_findings = checker.check_items(items)
     findings.extend(item_findings)
     return Chunk(objects, 0, nbytes, findings)
