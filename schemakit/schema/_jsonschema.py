@@ -202,6 +202,8 @@ def field_schema(f: FieldDef, options: Options) -> dict[str, Any]:
         out["enum"] = list(f.enum)
     if f.description:
         out["description"] = f.description
+    if f.has_default:
+        out["default"] = f.default  # an annotation: validate() fills it into r.value
     return out
 
 
