@@ -161,10 +161,18 @@ class Generator:
             " and kp.isascii() and kp.isprintable()) and not key_prefix_ok(kp):"
         ):
             self.fail("add_key_prefix_issue", "kp")
-        for flag in REQUEST_FLAGS:
-            e.line(f"f = obj.get({flag!r}, ABSENT)")
-            with e.block("if f is not ABSENT and f is not True and f is not False:"):
-                self.fail("add_bad_flag", repr(flag), "f")
+        # Flags and files-as-keys are rare: one set test keeps them off the common path.
+        files = [(name, f) for name, f in self.schema.fields.items() if f.is_file or f.file_items]
+        rare = e.const(frozenset(REQUEST_FLAGS) | {name for name, _ in files}, "RARE")
+        with e.block(f"if not {rare}.isdisjoint(obj):"):
+            for flag in REQUEST_FLAGS:
+                e.line(f"f = obj.get({flag!r}, ABSENT)")
+                with e.block("if f is not ABSENT and f is not True and f is not False:"):
+                    self.fail("add_bad_flag", repr(flag), "f")
+            for name, f in files:
+                with e.block(f"if obj.get({name!r}) is not None:"):
+                    kind = f"array of {f.items.type}" if f.file_items and f.items is not None else f.type
+                    self.fail("add_file_not_blob", repr(name), repr(kind))
 
     def emit_blobs(self) -> None:
         e = self.e
@@ -242,14 +250,11 @@ class Generator:
     def emit_fields(self, fields: Mapping[str, FieldDef], obj: str, path: tuple[str, ...], *, top_level: bool) -> None:
         e = self.e
         for name, f in fields.items():
+            if top_level and (f.is_file or f.file_items):
+                continue  # supplied as blobs; a top-level key for it is checked with the request keys
             fpath = (*path, lit(name))
             v = e.var()
             e.line(f"{v} = {obj}.get({name!r})")
-            if top_level and (f.is_file or f.file_items):
-                with e.block(f"if {v} is not None:"):
-                    kind = f"array of {f.items.type}" if f.file_items and f.items is not None else f.type
-                    self.fail("add_file_not_blob", repr(name), repr(kind))
-                continue
             if f.required:
                 with e.block(f"if {v} is None:"):
                     self.fail("add_missing", path_expr(fpath))
