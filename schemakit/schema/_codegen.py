@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from schemakit._dates import parse_date
 from schemakit.schema import _runtime as rt
 from schemakit.schema._blobs import blob_problems, quick_blob
 from schemakit.schema._definition import REQUEST_KEYS, RESERVED_FIELD_NAMES, FieldDef, SchemaDef
@@ -30,8 +29,8 @@ Mode = Literal["fast", "collect"]
 
 # Keys an object request may carry besides its schema fields (the ids are assigned by the server).
 TOP_LEVEL_KEYS = frozenset(RESERVED_FIELD_NAMES)
-REQUEST_FLAGS = ("skip_duplicates", "canonicalize_source", "force_remirror")
-assert set(REQUEST_FLAGS) <= set(REQUEST_KEYS)
+# The boolean keys of CreateObjectRequest (the rest of REQUEST_KEYS get their own checks).
+REQUEST_FLAGS = tuple(k for k in REQUEST_KEYS if k not in ("key_prefix", "blobs"))
 
 # Python refuses more than 20 nested loops and 100 indentation levels; past these
 # budgets a sub-tree moves into its own generated function.
@@ -564,7 +563,6 @@ def _base_namespace() -> dict[str, Any]:
         "quick_blob": quick_blob,
         "lower_blob_type": lower_blob_type,
         "deepcopy": copy.deepcopy,
-        "parse_date": parse_date,
     }
     for name in dir(rt):
         if not name.startswith("_"):
