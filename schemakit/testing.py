@@ -26,6 +26,7 @@ from hypothesis import strategies as hst
 from hypothesis.errors import InvalidArgument
 
 from schemakit.strategies import invalid_objects, objects
+from schemakit.strategies._invalid import possible_codes
 
 __all__ = ["assert_same_verdicts"]
 
@@ -102,9 +103,11 @@ def assert_same_verdicts(candidate: Candidate, schema: Any, *, examples: int = 2
     ``candidate(obj)`` is a user's own validator for ``CreateObjectRequest``
     dicts. It returns either a bool (True: accepted) or an iterable of issue
     codes (empty: accepted; schemakit ``Issue`` objects work too). The helper
-    drives it with ``examples`` objects from :func:`schemakit.strategies.objects`
-    and :func:`schemakit.strategies.invalid_objects` and compares each verdict
-    with ``schemakit.compile_schema(schema)``'s. When the candidate returns
+    drives it with about ``examples`` objects, shared evenly between
+    :func:`schemakit.strategies.objects` and one run of
+    :func:`schemakit.strategies.invalid_objects` per issue code the schema
+    permits (at least one example each), and compares each verdict with
+    ``schemakit.compile_schema(schema)``'s. When the candidate returns
     codes, it agrees on an invalid object when the expected code (the defect's
     label) is among them.
 
@@ -118,20 +121,17 @@ def assert_same_verdicts(candidate: Candidate, schema: Any, *, examples: int = 2
         raise InvalidArgument(f"examples={examples!r} must be a positive integer")
     if not callable(candidate):
         raise InvalidArgument(f"candidate={candidate!r} must be callable")
-    import schemakit
+    # Imported here: schemakit loads its pillars lazily, and the validator is the only one needed.
+    from schemakit.schema import compile_schema
 
-    validator = schemakit.compile_schema(schema)
-    cases = hst.one_of(objects(schema).map(lambda obj: (obj, None)), invalid_objects(schema))
+    validator = compile_schema(schema)
+    # One run per code, not one run over a mixture: hypothesis's generation is clumpy,
+    # and 200 examples of a mixture can miss a code entirely.
+    runs: list[hst.SearchStrategy[tuple[Any, str | None]]] = [objects(schema).map(lambda obj: (obj, None))]
+    runs += [invalid_objects(schema, codes=[code]) for code in possible_codes(schema)]
+    share = max(1, -(-examples // len(runs)))
 
-    @settings(
-        max_examples=examples,
-        database=None,
-        deadline=None,
-        # The candidate may be slow (a server round trip) and may itself run inside a @given test.
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(cases)
-    def check(case: tuple[Any, str | None]) -> None:
+    def check_one(case: tuple[Any, str | None]) -> None:
         obj, label = case
         result = validator.validate(copy.deepcopy(obj))
         schemakit_ok = result.ok
@@ -145,7 +145,15 @@ def assert_same_verdicts(candidate: Candidate, schema: Any, *, examples: int = 2
         if not agree:
             raise _Disagreement(obj, label, schemakit_ok, list(result.issues), raw, codes)
 
-    try:
-        check()
-    except _Disagreement as found:
-        raise AssertionError(found.render()) from None
+    for cases in runs:
+        check = settings(
+            max_examples=share,
+            database=None,
+            deadline=None,
+            # The candidate may be slow (a server round trip) and may itself run inside a @given test.
+            suppress_health_check=list(HealthCheck),
+        )(given(cases)(check_one))
+        try:
+            check()
+        except _Disagreement as found:
+            raise AssertionError(found.render()) from None

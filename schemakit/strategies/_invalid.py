@@ -8,6 +8,7 @@ anywhere, no file field) is simply never chosen.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -87,12 +88,12 @@ BAD_DATETIMES = (
     "yesterday",
 )
 BAD_KEY_PREFIXES = ("", "..", "a/../b", "../a", "a/..", "a\x00b", "a\nb", "\tx", "a" * 1025, "é" * 513)
-_NOT_OBJECTS = ([], "object", 1, None, True)
-_NOT_LISTS = ({}, "https://example.com/a.png", 1)
-_NOT_STRINGS = (1, True, ["a"], {})
-_NOT_BLOBS = ("https://example.com/a.png", 1, None, [])
+_NOT_OBJECTS: tuple[Json, ...] = ([], "object", 1, None, True)
+_NOT_LISTS: tuple[Json, ...] = ({}, "https://example.com/a.png", 1)
+_NOT_STRINGS: tuple[Json, ...] = (1, True, ["a"], {})
+_NOT_BLOBS: tuple[Json, ...] = ("https://example.com/a.png", 1, None, [])
 _WRONG_BLOB_TYPES = ("json", "document", "string", "file")
-_BAD_DATA_ANY = (
+_BAD_DATA_ANY: tuple[Json, ...] = (
     42,
     True,
     [],
@@ -195,6 +196,11 @@ def _possible(ctx: _Context) -> dict[str, bool]:
     }
 
 
+def _pick(options: Any) -> st.SearchStrategy[Json]:
+    """One of ``options``, copied: the constants hold lists and dicts a caller may mutate."""
+    return st.sampled_from(list(options)).map(copy.deepcopy)
+
+
 # --- placing a value at a metadata route -------------------------------------------------------
 
 
@@ -264,11 +270,11 @@ Mutator = Callable[[st.DrawFn, dict[str, Json], _Context], Json]
 def _invalid_request(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context) -> Json:
     variant = draw(st.integers(0, 4))
     if variant == 0:
-        return draw(st.sampled_from(_NOT_OBJECTS))
+        return draw(_pick(_NOT_OBJECTS))
     if variant == 1:
-        obj["blobs"] = draw(st.sampled_from(_NOT_LISTS))
+        obj["blobs"] = draw(_pick(_NOT_LISTS))
     elif variant == 2:
-        obj["key_prefix"] = draw(st.sampled_from(_NOT_STRINGS))
+        obj["key_prefix"] = draw(_pick(_NOT_STRINGS))
     elif variant == 3:
         if ctx.file_fields:
             blob, _ = _target_blob(draw, obj, ctx)
@@ -277,13 +283,13 @@ def _invalid_request(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context) -> Js
             _blob_list(obj).append(blob)
         blob.pop("property", None)
     else:
-        _blob_list(obj).append(draw(st.sampled_from(_NOT_BLOBS)))
+        _blob_list(obj).append(draw(_pick(_NOT_BLOBS)))
     return obj
 
 
 def _type_mismatch(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context) -> Json:
     route = draw(st.sampled_from(ctx.metadata_sites))
-    return _set(draw, obj, route, draw(st.sampled_from(_WRONG_KIND[route[-1].field.type])))
+    return _set(draw, obj, route, draw(_pick(_WRONG_KIND[route[-1].field.type])))
 
 
 def _missing_required_field(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context) -> Json:
@@ -371,7 +377,7 @@ def _invalid_blob_data(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context) -> 
             f"data:{medium.mime};base64,abc",
             f"data:{medium.mime},aGk=",
         ]
-    _set_data(blob, draw(st.sampled_from(choices)))
+    _set_data(blob, draw(_pick(choices)))
     return obj
 
 

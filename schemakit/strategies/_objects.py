@@ -70,7 +70,8 @@ def _objects(draw: st.DrawFn, sdef: SchemaDef, key_fields: tuple[str, ...]) -> d
     if len(blob_list) > 1:
         blob_list = draw(st.permutations(blob_list))
     # An empty list and an absent key are both "no blobs"; absent reads better, so it comes first.
-    if blob_list or draw(st.booleans()):
+    include = bool(blob_list) or draw(st.booleans())
+    if include:
         obj["blobs"] = blob_list
     state = draw(optional_state())
     if state == 1:
