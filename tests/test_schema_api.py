@@ -46,3 +46,23 @@ def test_compiled_schema_surface() -> None:
     issue = v.validate({"k": 1}).issues[0]
     assert (issue.code, issue.path, issue.pointer, issue.severity) == ("type_mismatch", ("k",), "/k", "error")
     assert issue.hint is None or isinstance(issue.hint, str)
+
+
+def test_compiled_schema_pickles_for_worker_processes() -> None:
+    import pickle
+
+    v = schemakit.compile_schema(
+        {
+            "properties": {
+                "k": {"type": "STRING", "enum": ["a", "b"]},
+                "m": {"type": "object", "properties": {"n": {"type": "integer", "default": 1}}},
+            }
+        },
+        unique_key={"fields": ["k"]},
+        strict=True,
+        max_inline_bytes=10,
+    )
+    w = pickle.loads(pickle.dumps(v))
+    assert w.source == v.source
+    assert (w.unique_key_fields, w.strict, w.max_inline_bytes) == (("k",), True, 10)
+    assert w.validate({"k": "a", "m": {}}).value == {"k": "a", "m": {"n": 1}}

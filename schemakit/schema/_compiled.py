@@ -196,8 +196,17 @@ class CompiledSchema:
             hint="each object of a batch needs its own unique key",
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Generated functions do not pickle; a worker process recompiles from the normalized schema.
+        key = {"fields": list(self._unique_key)} if self._unique_key else None
+        return (_recompile, (self._schema.to_dict(), key, self._options.strict, self._options.max_inline_bytes))
+
     def __repr__(self) -> str:
         return f"<CompiledSchema fields={list(self._schema.fields)} unique_key={list(self._unique_key)}>"
+
+
+def _recompile(schema: dict[str, Any], unique_key: Any, strict: bool, max_inline_bytes: int) -> CompiledSchema:
+    return compile_schema(schema, unique_key=unique_key, strict=strict, max_inline_bytes=max_inline_bytes)
 
 
 def _key_part(v: Any, ftype: str) -> Any:
