@@ -19,7 +19,10 @@ extensions, the UTF-8 size of key_prefix) schemakit checks on top; the
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
+import os
+import platform
 import random
 import time
 from collections.abc import Callable
@@ -353,6 +356,11 @@ def main() -> None:
 
     sk_fast = n / timings["schemakit is_valid"][0]
     sk_full = n / timings["schemakit validate"][0]
+    versions = ", ".join(
+        f"{name} {importlib.metadata.version(name)}"
+        for name in ("jsonschema", "fastjsonschema", "jsonschema-rs", "pydantic")
+    )
+    print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs; {versions}")
     print(f"{n:,} objects ({sum(1 for i in range(n) if i % 10 != 9):,} valid by construction), best of {repeat} passes")
     print()
     header = ("library", "objects/s", "valid", "is_valid is x faster", "validate is x faster")
