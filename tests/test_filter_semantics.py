@@ -376,3 +376,45 @@ def test_paths_too_long_for_generated_code_fall_back_to_closures() -> None:
     assert f.matches(None, {"q": 5}) is False
     with pytest.raises(FilterError):
         f.matches(record)
+
+
+# One row per operator: a value, then the expected result on a present matching value, a missing
+# field, a null, a list holding the match, a nested path to it, and the same in a case-sensitive group.
+MATRIX = [
+    ("eq", "Ab", "ab", True, False, False, True, True, False),
+    ("ne", "Ab", "ab", False, True, True, False, False, True),
+    ("gt", "Aa", "Ab", True, False, False, True, True, True),
+    ("gte", 2, 2, True, False, False, True, True, True),
+    ("lt", 3, 2, True, False, False, True, True, True),
+    ("lte", 2.0, 2, True, False, False, True, True, True),
+    ("in", ["x", "AB"], "ab", True, False, False, True, True, False),
+    ("nin", ["x", "AB"], "ab", False, True, True, False, False, True),
+    ("contains", "B", "abc", True, False, False, False, True, False),
+    ("starts_with", "A", "abc", True, False, False, True, True, False),
+    ("ends_with", "C", "abc", True, False, False, True, True, False),
+    ("regex", "^A.C$", "abc", True, False, False, True, True, False),
+    ("text", "ABC", "x abc", True, False, False, True, True, True),
+    ("exists", True, "abc", True, False, True, True, True, True),
+    ("is_null", True, "abc", False, True, True, False, False, False),
+]
+
+
+@pytest.mark.parametrize(("op", "value", "present", "hit", "missing", "null", "in_list", "nested", "sensitive"), MATRIX)
+def test_operator_matrix(
+    op: str,
+    value: Any,
+    present: Any,
+    hit: bool,
+    missing: bool,
+    null: bool,
+    in_list: bool,
+    nested: bool,
+    sensitive: bool,
+) -> None:
+    assert m(cond("f", op, value), {"f": present}) is hit
+    assert m(cond("f", op, value), {"g": present}) is missing
+    assert m(cond("f", op, value), {"f": None}) is null
+    assert m(cond("f", op, value), {"f": ["zzz", present]}) is in_list
+    assert m(cond("a.0.f", op, value), {"a": [{"f": present}]}) is nested
+    assert m(cond("a.f", op, value), {"a": [{"x": 1}, {"f": present}]}) is nested
+    assert m(cond("f", op, value, case_sensitive=True), {"f": present}) is sensitive
