@@ -306,6 +306,14 @@ def test_unparseable_manifest_files_give_invalid_manifest(tmp_path: Path, name: 
     assert issue.code == "invalid_manifest" and issue.path == () and fragment in issue.message
 
 
+@pytest.mark.parametrize("name", ["deep.json", "deep.yaml"])
+def test_absurdly_deep_manifest_files(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    (issue,) = resolve_pipeline(path).issues
+    assert issue.code == "invalid_manifest"
+
+
 def test_missing_and_binary_manifest_files(tmp_path: Path) -> None:
     assert resolve_pipeline(tmp_path / "absent.yaml").issues[0].code == "invalid_manifest"
     assert resolve_pipeline(tmp_path).issues[0].code == "invalid_manifest"

@@ -164,6 +164,9 @@ def _load_manifest(path: FilePath, issues: list[Issue]) -> Any:
                 Issue("invalid_manifest", (), f"{str(path)!r} is not valid JSON: {exc.msg}", hint=_where(exc))
             )
             return None
+        except RecursionError:
+            issues.append(_too_deep(path))
+            return None
     import yaml  # only manifests read from YAML pay for the import
 
     try:
@@ -174,6 +177,14 @@ def _load_manifest(path: FilePath, issues: list[Issue]) -> Any:
         problem = getattr(exc, "problem", None) or str(exc)
         issues.append(Issue("invalid_manifest", (), f"{str(path)!r} is not valid YAML: {problem}", hint=hint))
         return None
+    except RecursionError:
+        issues.append(_too_deep(path))
+        return None
+
+
+def _too_deep(path: FilePath) -> Issue:
+    # both parsers recurse per nesting level; a manifest this deep is not a pipeline
+    return Issue("invalid_manifest", (), f"{str(path)!r} nests too deeply to be read")
 
 
 def _where(exc: json.JSONDecodeError) -> str:

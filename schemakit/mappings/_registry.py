@@ -219,6 +219,8 @@ def _load_definitions(definitions: Any) -> tuple[Any, list[Issue]]:
             return json.loads(text), []
         except json.JSONDecodeError as exc:
             return [], [Issue("invalid_extractor_definition", (), f"{str(definitions)!r} is not valid JSON: {exc}")]
+        except RecursionError:
+            return [], [Issue("invalid_extractor_definition", (), f"{str(definitions)!r} nests too deeply to be read")]
     if isinstance(definitions, (Mapping, list)) or hasattr(definitions, "model_dump"):
         return definitions, []
     return [], [
