@@ -76,7 +76,20 @@ _WRONG_KIND: dict[str, tuple[Json, ...]] = {
     "object": ("", 0, [], True),
     "array": ("", 0, {}, True),
 }
-BAD_DATES = ("20240105", "2024-02-30", "2024-13-01", "2024-1-5", "05/01/2024", "2024-01-05T00:00:00Z", "", "today")
+# A trailing newline slips past a regex anchored with "$", and "\d" matches non-ASCII digits
+# unless told otherwise: both are classic ways to accept a malformed date.
+BAD_DATES = (
+    "20240105",
+    "2024-02-30",
+    "2024-13-01",
+    "2024-1-5",
+    "05/01/2024",
+    "2024-01-05T00:00:00Z",
+    "",
+    "today",
+    "2024-01-05\n",
+    "２０２４-01-05",
+)
 BAD_DATETIMES = (
     "2024-01-05",
     "2024-01-05T25:00:00Z",
@@ -86,8 +99,23 @@ BAD_DATETIMES = (
     "20240105T100000Z",
     "",
     "yesterday",
+    "2024-01-05T10:00:00Z\n",
+    "2024-01-05T1０:00:00Z",
 )
-BAD_KEY_PREFIXES = ("", "..", "a/../b", "../a", "a/..", "a\x00b", "a\nb", "\tx", "a" * 1025, "é" * 513)
+BAD_KEY_PREFIXES = (
+    "",
+    "..",
+    "a/../b",
+    "../a",
+    "a/..",
+    "a\x00b",
+    "a\nb",
+    "\tx",
+    "a\x7fb",
+    "a\x85b",
+    "a" * 1025,
+    "é" * 513,
+)
 _NOT_OBJECTS: tuple[Json, ...] = ([], "object", 1, None, True)
 _NOT_LISTS: tuple[Json, ...] = ({}, "https://example.com/a.png", 1)
 _NOT_STRINGS: tuple[Json, ...] = (1, True, ["a"], {})
@@ -371,6 +399,7 @@ def _invalid_blob_data(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context) -> 
     if kind != "text":
         # For a text field a plain string is inline text, so only non-strings are surely bad there.
         choices += [
+            f"https://example.com/a.{medium.extension}\n",
             f"ftp://example.com/a.{medium.extension}",
             "not a url",
             f"example.com/a.{medium.extension}",
