@@ -485,7 +485,11 @@ class NormalizerGenerator:
             e.line("out = dict(obj)")
             e.line("bl = out.get('blobs')")
             with e.block("if bl:"):
-                e.line("out['blobs'] = [lower_blob_type(b) for b in bl]")
+                # most types are already lower case: copy only the blobs that change
+                e.line(
+                    "out['blobs'] = [b if (t := b.get('type')) is None or t.__class__ is not str or t.islower()"
+                    " else lower_blob_type(b) for b in bl]"
+                )
             self.emit_fields(self.schema.fields, "out")
             e.line("return out")
         while self.pending:
@@ -502,15 +506,18 @@ class NormalizerGenerator:
         for name, f in fields.items():
             if f.is_file or f.file_items or not _has_defaults(f):
                 continue
+            if not _has_children_defaults(f):
+                with e.block(f"if {name!r} not in {container}:"):
+                    e.line(f"{container}[{name!r}] = {self.default_expr(f.default)}")
+                continue
             v = e.var()
             e.line(f"{v} = {container}.get({name!r}, ABSENT)")
             if f.has_default:
                 with e.block(f"if {v} is ABSENT:"):
                     e.line(f"{container}[{name!r}] = {self.default_expr(f.default)}")
-            if _has_children_defaults(f):
-                cond = f"elif {v} is not None:" if f.has_default else f"if {v} is not ABSENT and {v} is not None:"
-                with e.block(cond):
-                    e.line(f"{container}[{name!r}] = {self.copy_value(f, v)}")
+            cond = f"elif {v} is not None:" if f.has_default else f"if {v} is not ABSENT and {v} is not None:"
+            with e.block(cond):
+                e.line(f"{container}[{name!r}] = {self.copy_value(f, v)}")
 
     def copy_value(self, f: FieldDef, v: str) -> str:
         """An expression for a copy of ``v`` (a valid value of ``f``) with defaults filled below it."""
