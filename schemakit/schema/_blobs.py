@@ -19,10 +19,6 @@ from schemakit.schema._definition import ALL_TYPES
 Problem = tuple[str, tuple[str, ...], str, str | None]
 NO_PROBLEMS: tuple[Problem, ...] = ()
 
-BLOB_KEYS = frozenset(
-    {"property", "type", "data", "upload_id", "key_prefix", "metadata", "canonicalize_source", "force_remirror"}
-)
-URL_SCHEMES = ("http", "https", "s3", "gs")
 UPLOAD_ID = re.compile(r"upl_[a-zA-Z0-9_-]+\Z")
 # Any "scheme://" string is a URL, so an ftp:// link is a bad URL rather than inline text.
 _LOOKS_LIKE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
@@ -193,7 +189,7 @@ def blob_problems(blob: Any, ftype: str | None, max_bytes: int) -> tuple[Problem
     """
     if not isinstance(blob, dict):
         return (("invalid_request", (), f"a blob must be an object, found {describe(blob)}", None),)
-    # The common case first: an explicit type of the right kind and a plain URL or upload id.
+    # None until the first problem, so a good blob allocates nothing
     out: list[Problem] | None = None
     t = blob.get("type")
     auto = t is None
@@ -237,8 +233,7 @@ def blob_problems(blob: Any, ftype: str | None, max_bytes: int) -> tuple[Problem
         if data_problems:
             out = _add(out, *data_problems)
 
-    if not BLOB_KEYS.issuperset(blob):
-        pass  # extra keys (descriptions, notes) are allowed by the contract
+    # Keys the contract does not name are allowed (CreateBlobRequest has no additionalProperties: false).
     kp = blob.get("key_prefix")
     if kp is not None:
         msg = key_prefix_problem(kp)
