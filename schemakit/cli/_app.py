@@ -58,7 +58,7 @@ def cli() -> None:
 
     \b
     Examples:
-      schemakit validate fixtures/buckets/products.json fixtures/objects/
+      schemakit validate fixtures/buckets/product_catalog.json fixtures/objects/product_catalog.jsonl
       schemakit check-schema fixtures/buckets/*.json
       schemakit check-pipeline fixtures/pipelines/video_pipeline.yaml --show-schemas
       schemakit filter 'metadata.price < 500 AND NOT status = "draft"' objects.jsonl
@@ -67,7 +67,7 @@ def cli() -> None:
     """
 
 
-@cli.command(context_settings=_CONTEXT)
+@cli.command(context_settings=_CONTEXT, short_help="Validate objects against a bucket schema.")
 @click.argument("schema", metavar="SCHEMA")
 @click.argument("data", nargs=-1, required=True, metavar="DATA...")
 @format_option
@@ -106,7 +106,7 @@ def validate(
 
     \b
     Examples:
-      schemakit validate fixtures/buckets/products.json fixtures/objects/
+      schemakit validate fixtures/buckets/product_catalog.json fixtures/objects/product_catalog.jsonl
       schemakit validate bucket.yaml big.jsonl --jobs 4 --format github
       cat objects.jsonl | schemakit validate bucket.json - --format json
     """
@@ -127,7 +127,7 @@ def validate(
     return run_validate(cfg)
 
 
-@cli.command("check-schema", context_settings=_CONTEXT)
+@cli.command("check-schema", context_settings=_CONTEXT, short_help="Report definition errors of bucket schemas.")
 @click.argument("schemas", nargs=-1, required=True, metavar="SCHEMA...")
 @format_option
 @quiet_option
@@ -137,7 +137,7 @@ def check_schema(schemas: tuple[str, ...], fmt: str, quiet: bool) -> int:
 
     \b
     Examples:
-      schemakit check-schema fixtures/buckets/products.json
+      schemakit check-schema fixtures/buckets/product_catalog.json
       schemakit check-schema schemas/*.yaml --format github
     """
     from schemakit.cli._commands import run_check_schema
@@ -145,7 +145,9 @@ def check_schema(schemas: tuple[str, ...], fmt: str, quiet: bool) -> int:
     return run_check_schema(schemas, fmt=fmt, quiet=quiet)
 
 
-@cli.command("check-pipeline", context_settings=_CONTEXT)
+@cli.command(
+    "check-pipeline", context_settings=_CONTEXT, short_help="Resolve pipeline manifests and report every problem."
+)
 @click.argument("manifests", nargs=-1, required=True, metavar="MANIFEST...")
 @format_option
 @click.option("--show-schemas", is_flag=True, help="Print each collection's input and output schema.")
@@ -164,7 +166,7 @@ def check_pipeline(manifests: tuple[str, ...], fmt: str, show_schemas: bool, qui
     return run_check_pipeline(manifests, fmt=fmt, show_schemas=show_schemas, quiet=quiet)
 
 
-@cli.command("filter", context_settings=_CONTEXT)
+@cli.command("filter", context_settings=_CONTEXT, short_help="Print the records that match a filter.")
 @click.argument("filter_spec", metavar="FILTER")
 @click.argument("data", nargs=-1, metavar="DATA...")
 @click.option("--explain", is_flag=True, help="Print the canonical text, canonical JSON and AST instead of filtering.")
@@ -196,7 +198,9 @@ def filter_command(
     return run_filter(filter_spec, data, explain=explain, schema=schema, context=context)
 
 
-@cli.command("export-jsonschema", context_settings=_CONTEXT)
+@cli.command(
+    "export-jsonschema", context_settings=_CONTEXT, short_help="Print the JSON Schema of a bucket's object requests."
+)
 @click.argument("schema", metavar="SCHEMA")
 @click.option("--strict", is_flag=True, help="Export the strict variant (no unknown fields).")
 @_pipe_guard
@@ -205,7 +209,7 @@ def export_jsonschema(schema: str, strict: bool) -> int:
 
     \b
     Examples:
-      schemakit export-jsonschema fixtures/buckets/products.json > products.schema.json
+      schemakit export-jsonschema fixtures/buckets/product_catalog.json > product_catalog.schema.json
     """
     from schemakit.cli._commands import run_export_jsonschema
 
