@@ -348,3 +348,20 @@ def test_lone_surrogates_in_data_print_as_json_escapes(tmp_path: Path) -> None:
     result = run("filter", 'sku != "a"', data)
     assert result.code == 0, result.err
     assert json.loads(result.out) == {"sku": "\ud800", "metadata": {"title": "x"}}
+
+
+def test_closed_stdout_exits_141_without_a_traceback(tmp_path: Path) -> None:
+    import subprocess
+
+    from test_cli_support import schemakit_exe
+
+    data = write_jsonl(tmp_path / "many.jsonl", [good(f"K{i}", price=i) for i in range(5000)])
+    proc = subprocess.Popen(
+        [schemakit_exe(), "filter", "metadata.price >= 0", str(data)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert json.loads(proc.stdout.readline())["sku"] == "K0"
+    proc.stdout.close()  # the reader goes away, as `| head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in err
