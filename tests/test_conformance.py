@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 import jsonschema
+import pytest
 import re2
 from hypothesis import given, settings
 from hypothesis import strategies as hst
@@ -208,6 +209,38 @@ def test_untyped_filters_round_trip_through_both_forms(f: Filter) -> None:
     assert schemakit.parse_filter(f.to_dict()) == f
     assert schemakit.parse_filter(f.to_text()) == f
     assert schemakit.parse_filter(json.loads(json.dumps(f.to_dict()))) == f
+
+
+def _json_depth(spec: dict[str, Any]) -> int:
+    """Issue 3's depth of a JSON filter: the top-level dict is level 1, each nested group dict one deeper."""
+    inner = [
+        _json_depth(item)
+        for key in ("AND", "OR", "NOT")
+        for item in spec.get(key) or []
+        if isinstance(item, dict) and "field" not in item
+    ]
+    return 1 + max(inner, default=0)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=schemakit.FilterError,
+    reason="filters bug: a case-sensitive root group renders as 'CASE SENSITIVE (...)', one paren level deeper "
+    "than its JSON form, so the text form of a filter at the depth limit is rejected as filter_too_deep",
+)
+@given(st.filters(max_depth=3))
+def test_the_text_form_is_accepted_at_the_depth_its_json_form_is(f: Filter) -> None:
+    depth = _json_depth(f.to_dict())
+    assert schemakit.parse_filter(f.to_dict(), max_depth=depth) == f
+    assert schemakit.parse_filter(f.to_text(), max_depth=depth) == f
+
+
+@pytest.mark.xfail(strict=True, raises=schemakit.FilterError, reason="the same filters bug, smallest case")
+def test_minimal_depth_counterexample() -> None:
+    f = Filter(And((Condition("a", "eq", 1),), case_sensitive=True))
+    assert f.to_text() == "CASE SENSITIVE (a = 1)"
+    assert schemakit.parse_filter(f.to_dict(), max_depth=1) == f
+    assert schemakit.parse_filter(f.to_text(), max_depth=1) == f
 
 
 @given(hst.data())
