@@ -114,8 +114,10 @@ def assert_same_verdicts(candidate: Candidate, schema: Any, *, examples: int = 2
     On a disagreement hypothesis shrinks the object, and ``AssertionError`` is
     raised with the minimal object, schemakit's verdict and codes, and the
     candidate's. Works inside or outside a pytest test; no example database is
-    written. ``blob_too_large`` cases carry a few megabytes of inline data
-    (schemakit's default limit).
+    written. Inside a ``@given`` test (nested generation, rarely what you want)
+    the outer test needs ``suppress_health_check=[HealthCheck.nested_given]``.
+    ``blob_too_large`` cases carry a few megabytes of inline data (schemakit's
+    default limit).
     """
     if isinstance(examples, bool) or not isinstance(examples, int) or examples < 1:
         raise InvalidArgument(f"examples={examples!r} must be a positive integer")
@@ -150,7 +152,7 @@ def assert_same_verdicts(candidate: Candidate, schema: Any, *, examples: int = 2
             max_examples=share,
             database=None,
             deadline=None,
-            # The candidate may be slow (a server round trip) and may itself run inside a @given test.
+            # The candidate may be slow (a server round trip): timing checks would only add noise.
             suppress_health_check=list(HealthCheck),
         )(given(cases)(check_one))
         try:
