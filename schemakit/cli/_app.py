@@ -112,7 +112,8 @@ def validate(
     """
     import os
 
-    from schemakit.cli._validate import ValidateConfig, run_validate
+    from schemakit.cli._config import ValidateConfig
+    from schemakit.cli._validate import run_validate
 
     cfg = ValidateConfig(
         schema=schema,
@@ -141,8 +142,9 @@ def check_schema(schemas: tuple[str, ...], fmt: str, quiet: bool) -> int:
       schemakit check-schema schemas/*.yaml --format github
     """
     from schemakit.cli._commands import run_check_schema
+    from schemakit.cli._config import CheckSchemaConfig
 
-    return run_check_schema(schemas, fmt=fmt, quiet=quiet)
+    return run_check_schema(CheckSchemaConfig(schemas, format=fmt, quiet=quiet))
 
 
 @cli.command(
@@ -162,8 +164,9 @@ def check_pipeline(manifests: tuple[str, ...], fmt: str, show_schemas: bool, qui
       schemakit check-pipeline pipeline.yaml --show-schemas --format json
     """
     from schemakit.cli._commands import run_check_pipeline
+    from schemakit.cli._config import CheckPipelineConfig
 
-    return run_check_pipeline(manifests, fmt=fmt, show_schemas=show_schemas, quiet=quiet)
+    return run_check_pipeline(CheckPipelineConfig(manifests, format=fmt, show_schemas=show_schemas, quiet=quiet))
 
 
 @cli.command("filter", context_settings=_CONTEXT, short_help="Print the records that match a filter.")
@@ -192,10 +195,11 @@ def filter_command(
       schemakit filter 'owner_id = $inputs.user_id' data/ --context '{"inputs": {"user_id": "u1"}}'
     """
     from schemakit.cli._commands import run_filter
+    from schemakit.cli._config import FilterConfig
 
     if not data and not explain:
         raise click.UsageError("Missing argument 'DATA...' (or use --explain).")
-    return run_filter(filter_spec, data, explain=explain, schema=schema, context=context)
+    return run_filter(FilterConfig(filter_spec, data, explain=explain, schema=schema, context=context))
 
 
 @cli.command(
@@ -212,5 +216,6 @@ def export_jsonschema(schema: str, strict: bool) -> int:
       schemakit export-jsonschema fixtures/buckets/product_catalog.json > product_catalog.schema.json
     """
     from schemakit.cli._commands import run_export_jsonschema
+    from schemakit.cli._config import ExportConfig
 
-    return run_export_jsonschema(schema, strict=strict)
+    return run_export_jsonschema(ExportConfig(schema, strict=strict))

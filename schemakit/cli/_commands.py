@@ -9,6 +9,7 @@ from typing import Any
 
 from schemakit._issues import FilterError, Issue, SchemaDefinitionError
 from schemakit.cli._check import BLOCK_BYTES, invalid_json_issue, iter_blocks
+from schemakit.cli._config import CheckPipelineConfig, CheckSchemaConfig, ExportConfig, FilterConfig
 from schemakit.cli._errors import UserError
 from schemakit.cli._inputs import (
     DataSource,
@@ -47,10 +48,10 @@ def schema_issues(bucket_schema: Any, unique_key: Any) -> list[Issue]:
     return issues
 
 
-def run_check_schema(labels: Sequence[str], *, fmt: str, quiet: bool) -> int:
-    reporter = make_reporter(fmt, quiet=quiet)
+def run_check_schema(cfg: CheckSchemaConfig) -> int:
+    reporter = make_reporter(cfg.format, quiet=cfg.quiet)
     summary = Summary(noun="schema")
-    for label in labels:
+    for label in cfg.schemas:
         summary.files += 1
         summary.objects += 1
         try:
@@ -108,10 +109,11 @@ def schema_outline(schema: Any, indent: str = "    ") -> str:
     return "\n".join(lines) if lines else f"{indent}(no fields)"
 
 
-def run_check_pipeline(labels: Sequence[str], *, fmt: str, show_schemas: bool, quiet: bool) -> int:
+def run_check_pipeline(cfg: CheckPipelineConfig) -> int:
     from schemakit.mappings import resolve_pipeline
 
-    reporter = make_reporter(fmt, quiet=quiet)
+    labels, fmt = cfg.manifests, cfg.format
+    reporter = make_reporter(fmt, quiet=cfg.quiet)
     summary = Summary(noun="collection")
     failed = False
     shown_schemas: dict[str, dict[str, Any]] = {}
@@ -136,7 +138,7 @@ def run_check_pipeline(labels: Sequence[str], *, fmt: str, show_schemas: bool, q
         summary.objects += len(ids)
         summary.invalid += sum(1 for cid in ids if cid in broken)
         summary.valid += sum(1 for cid in ids if cid not in broken)
-        if show_schemas:
+        if cfg.show_schemas:
             order = [*result.order, *(cid for cid in result.collections if cid not in result.order)]
             for cid in order:
                 res = result.collections[cid]
@@ -151,7 +153,7 @@ def run_check_pipeline(labels: Sequence[str], *, fmt: str, show_schemas: bool, q
                         f"  {name.replace('_', ' ')}:\n{schema_outline(value)}" for name, value in schemas.items()
                     )
                     reporter.section(f"collection {cid} ({label})", body)
-    reporter.finish(summary, {"collections": shown_schemas} if show_schemas else None)
+    reporter.finish(summary, {"collections": shown_schemas} if cfg.show_schemas else None)
     return 1 if failed else 0
 
 
@@ -268,11 +270,12 @@ def read_context(raw: str | None) -> Any:
     return value
 
 
-def run_filter(spec: str, data: Sequence[str], *, explain: bool, schema: str | None, context: str | None = None) -> int:
+def run_filter(cfg: FilterConfig) -> int:
     from schemakit.filters import check_filter
 
-    flt, label = parse_filter_arg(spec)
-    ctx = read_context(context)
+    flt, label = parse_filter_arg(cfg.spec)
+    ctx = read_context(cfg.context)
+    schema = cfg.schema
     if schema is not None:
         doc = load_document(schema, what="bucket schema")
         bucket_schema, _, _ = split_schema_document(doc)
@@ -282,14 +285,14 @@ def run_filter(spec: str, data: Sequence[str], *, explain: bool, schema: str | N
                 sys.stderr.write(text_line(label, 1, issue) + "\n")
         if any(i.severity == "error" for i in issues):
             raise UserError(_first_issue_message(label, issues, f"filter does not fit the bucket schema in {schema}"))
-    if explain:
+    if cfg.explain:
         sys.stdout.write(explain_filter(flt))
         return 0
     if ctx is None and flt.dynamic_fields:
         # found before reading any data: every record would fail the same way
         names = ", ".join(sorted(flt.dynamic_fields))
         raise UserError(f"{label}: the filter refers to dynamic values ({names}); give them with --context JSON")
-    sources = discover_data(data)
+    sources = discover_data(cfg.data)
     bad: list[tuple[str, int, Issue]] = []
     malformed = 0
     out = sys.stdout
@@ -321,7 +324,7 @@ def _flush_bad(bad: list[tuple[str, int, Issue]]) -> int:
 # --------------------------------------------------------------------------- export-jsonschema
 
 
-def run_export_jsonschema(label: str, *, strict: bool) -> int:
-    compiled, _ = compile_schema_file(label, strict=strict)
+def run_export_jsonschema(cfg: ExportConfig) -> int:
+    compiled, _ = compile_schema_file(cfg.schema, strict=cfg.strict)
     sys.stdout.write(json.dumps(compiled.json_schema(), indent=2, ensure_ascii=False) + "\n")
     return 0

@@ -10,11 +10,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from schemakit._issues import Issue, SchemaDefinitionError, describe
 from schemakit.cli._check import Chunk, ObjectChecker, ParallelChecker, SchemaSpec, serial_chunks
+from schemakit.cli._config import ValidateConfig
 from schemakit.cli._errors import UserError
 from schemakit.cli._inputs import DataSource, Document, discover_data, load_document
 from schemakit.cli._report import Reporter, Summary, make_reporter, terminal_console
@@ -22,18 +22,6 @@ from schemakit.cli._report import Reporter, Summary, make_reporter, terminal_con
 PROGRESS_MIN_BYTES = 4 << 20
 _LINE_BITS = 40
 _LINE_MASK = (1 << _LINE_BITS) - 1
-
-
-@dataclass(frozen=True, slots=True)
-class ValidateConfig:
-    schema: str
-    data: tuple[str, ...]
-    format: str = "text"
-    max_issues: int | None = None
-    fail_fast: bool = False
-    strict: bool = False
-    jobs: int = 1
-    quiet: bool = False
 
 
 def split_schema_document(doc: Document) -> tuple[Any, Any, tuple[str, ...]]:
