@@ -97,7 +97,9 @@ def _codes(result: Any) -> list[str] | None:
     )
 
 
-def assert_same_verdicts(candidate: Candidate, schema: Any, *, examples: int = 200) -> None:
+def assert_same_verdicts(
+    candidate: Candidate, schema: Any, *, examples: int = 200, unique_key: Any = None, strict: bool = False
+) -> None:
     """Check that ``candidate`` reaches schemakit's verdict on generated objects of ``schema``.
 
     ``candidate(obj)`` is a user's own validator for ``CreateObjectRequest``
@@ -109,7 +111,10 @@ def assert_same_verdicts(candidate: Candidate, schema: Any, *, examples: int = 2
     permits (at least one example each), and compares each verdict with
     ``schemakit.compile_schema(schema)``'s. When the candidate returns
     codes, it agrees on an invalid object when the expected code (the defect's
-    label) is among them.
+    label) is among them. ``unique_key`` and ``strict`` are passed to
+    ``compile_schema`` and the strategies, for a server with a unique key or
+    strict checking (adding ``missing_unique_key``, ``unique_key_too_long`` and
+    ``unknown_field`` cases).
 
     On a disagreement hypothesis shrinks the object, and ``AssertionError`` is
     raised with the minimal object, schemakit's verdict and codes, and the
@@ -126,11 +131,15 @@ def assert_same_verdicts(candidate: Candidate, schema: Any, *, examples: int = 2
     # Imported here: schemakit loads its pillars lazily, and the validator is the only one needed.
     from schemakit.schema import compile_schema
 
-    validator = compile_schema(schema)
+    validator = compile_schema(schema, unique_key=unique_key, strict=strict)
     # One run per code, not one run over a mixture: hypothesis's generation is clumpy,
     # and 200 examples of a mixture can miss a code entirely.
-    runs: list[hst.SearchStrategy[tuple[Any, str | None]]] = [objects(schema).map(lambda obj: (obj, None))]
-    runs += [invalid_objects(schema, codes=[code]) for code in possible_codes(schema)]
+    valid = objects(schema, unique_key=unique_key, strict=strict).map(lambda obj: (obj, None))
+    runs: list[hst.SearchStrategy[tuple[Any, str | None]]] = [valid]
+    runs += [
+        invalid_objects(schema, unique_key=unique_key, strict=strict, codes=[code])
+        for code in possible_codes(schema, unique_key=unique_key, strict=strict)
+    ]
     share = max(1, -(-examples // len(runs)))
 
     def check_one(case: tuple[Any, str | None]) -> None:

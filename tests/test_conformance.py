@@ -61,9 +61,10 @@ def _errors(result: Any) -> list[str]:
 def test_generated_objects_are_valid(data: hst.DataObject) -> None:
     schema = data.draw(st.bucket_schemas(), label="schema")
     unique_key = _unique_key_for(data, schema)
-    v = schemakit.compile_schema(schema, unique_key=unique_key, max_inline_bytes=INLINE_LIMIT)
+    strict = data.draw(hst.booleans(), label="strict")
+    v = schemakit.compile_schema(schema, unique_key=unique_key, strict=strict, max_inline_bytes=INLINE_LIMIT)
     for _ in range(OBJECTS_PER_SCHEMA):
-        obj = data.draw(st.objects(schema, unique_key=unique_key), label="object")
+        obj = data.draw(st.objects(schema, unique_key=unique_key, strict=strict), label="object")
         result = v.validate(obj)
         assert result.ok, _errors(result)
         assert v.is_valid(obj)
@@ -73,8 +74,9 @@ def test_generated_objects_are_valid(data: hst.DataObject) -> None:
 def test_invalid_objects_are_rejected_with_their_code(data: hst.DataObject) -> None:
     schema = data.draw(st.bucket_schemas(), label="schema")
     unique_key = _unique_key_for(data, schema)
-    v = schemakit.compile_schema(schema, unique_key=unique_key, max_inline_bytes=INLINE_LIMIT)
-    strategy = st.invalid_objects(schema, unique_key=unique_key, max_inline_bytes=INLINE_LIMIT)
+    strict = data.draw(hst.booleans(), label="strict")
+    v = schemakit.compile_schema(schema, unique_key=unique_key, strict=strict, max_inline_bytes=INLINE_LIMIT)
+    strategy = st.invalid_objects(schema, unique_key=unique_key, strict=strict, max_inline_bytes=INLINE_LIMIT)
     for _ in range(OBJECTS_PER_SCHEMA):
         obj, code = data.draw(strategy, label="invalid object")
         result = v.validate(obj)
@@ -94,11 +96,13 @@ def test_generated_batches_are_valid(data: hst.DataObject) -> None:
 
 # -- JSON Schema ----------------------------------------------------------------------------------
 
-# Codes JSON Schema can express: kinds, enums, required keys, string patterns on
+# Codes JSON Schema can express: kinds, enums, required keys, undeclared keys
+# ("additionalProperties": false in strict mode), string patterns on
 # blob data, key prefixes and upload ids, "contains"/"maxContains" for required
 # and duplicate blobs, "if property is X then type matches X" for blob types.
 ALWAYS_EXPRESSIBLE = frozenset(
     {
+        "unknown_field",
         "invalid_request",
         "type_mismatch",
         "missing_required_field",
@@ -190,12 +194,14 @@ def _expressible(schema: dict[str, Any], obj: Any, code: str) -> bool:
 @given(hst.data())
 def test_json_schema_agrees_on_valid_objects_and_expressible_defects(data: hst.DataObject) -> None:
     schema = data.draw(st.bucket_schemas(), label="schema")
-    v = schemakit.compile_schema(schema, max_inline_bytes=INLINE_LIMIT)
+    strict = data.draw(hst.booleans(), label="strict")
+    v = schemakit.compile_schema(schema, strict=strict, max_inline_bytes=INLINE_LIMIT)
     js = jsonschema.Draft202012Validator(v.json_schema())
+    invalid = st.invalid_objects(schema, strict=strict, max_inline_bytes=INLINE_LIMIT)
     for _ in range(OBJECTS_PER_SCHEMA):
-        obj = data.draw(st.objects(schema), label="object")
+        obj = data.draw(st.objects(schema, strict=strict), label="object")
         assert v.is_valid(obj) and js.is_valid(obj), [e.message for e in js.iter_errors(obj)]
-        bad, code = data.draw(st.invalid_objects(schema, max_inline_bytes=INLINE_LIMIT), label="invalid object")
+        bad, code = data.draw(invalid, label="invalid object")
         assert not v.is_valid(bad)
         if _expressible(schema, bad, code):
             assert not js.is_valid(bad), (code, json.dumps(bad)[:500])

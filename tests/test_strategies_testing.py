@@ -116,3 +116,16 @@ except AssertionError as exc:
     assert done.returncode == 0, done.stderr
     assert "schemakit: rejects it with codes ['type_mismatch']" in done.stdout
     assert '"price": "0"' in done.stdout
+
+
+def test_unique_keys_and_strict_mode_reach_their_codes() -> None:
+    schema = {"properties": {"sku": {"type": "string"}, "meta": {"type": "object", "properties": {}}}}
+    validator = schemakit.compile_schema(schema, unique_key={"fields": ["sku"]}, strict=True)
+    lenient = schemakit.compile_schema(schema, unique_key={"fields": ["sku"]})
+
+    def codes(obj: Any) -> list[str]:
+        return [i.code for i in validator.validate(obj).errors]
+
+    assert_same_verdicts(codes, schema, unique_key={"fields": ["sku"]}, strict=True, examples=_examples())
+    with pytest.raises(AssertionError, match="expected code: unknown_field"):
+        assert_same_verdicts(lenient.is_valid, schema, unique_key={"fields": ["sku"]}, strict=True)

@@ -82,6 +82,12 @@ def check_unique_key_arg(sdef: SchemaDef, unique_key: Any) -> tuple[str, ...]:
     return names
 
 
+def check_flag(value: Any, *, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidArgument(f"{name}={value!r} must be True or False")
+    return value
+
+
 def check_size(value: Any, *, name: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InvalidArgument(f"{name}={value!r} must be an integer between {low} and {high}")
@@ -172,8 +178,13 @@ _SCALARS: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
-def values(f: FieldDef, *, nullable_items: bool = True) -> st.SearchStrategy[Json]:
-    """Valid, non-null values of metadata field ``f`` (enum honoured, nested required fields present)."""
+def values(f: FieldDef, *, strict: bool = False) -> st.SearchStrategy[Json]:
+    """Valid, non-null values of metadata field ``f`` (enum honoured, nested required fields present).
+
+    Unless ``strict``, objects sometimes carry keys their schema does not
+    declare (allowed then); with ``strict`` they carry none, and an object
+    without ``properties`` is empty.
+    """
     if f.enum is not None:
         # deepcopy: callers mutate generated objects, and enum values are shared with the FieldDef.
         return st.sampled_from(f.enum).map(copy.deepcopy)
@@ -181,16 +192,25 @@ def values(f: FieldDef, *, nullable_items: bool = True) -> st.SearchStrategy[Jso
         return _SCALARS[f.type]
     if f.type == "object":
         if f.properties is None:
-            return st.dictionaries(st.text(max_size=8), json_values(), max_size=3)
-        return object_values(f.properties)
+            return st.just({}) if strict else st.dictionaries(st.text(max_size=8), json_values(), max_size=3)
+        return object_values(f.properties, strict=strict)
     if f.type == "array":
         if f.items is None:
             return st.lists(json_values(), max_size=3)
-        item = values(f.items)
-        if not f.items.required and nullable_items:
+        item = values(f.items, strict=strict)
+        if not f.items.required:
             item = st.one_of(item, st.none())
         return st.lists(item, max_size=3)
     raise InvalidArgument(f"field {f.name!r} of type {f.type!r} has no inline value (it is supplied as a blob)")
+
+
+# Keys a schema does not declare, for objects that allow them; readable ones first.
+EXTRA_KEYS = st.one_of(st.sampled_from(["note", "source", "x-trace"]), st.text(min_size=1, max_size=8))
+
+
+def extra_keys(taken: Any) -> st.SearchStrategy[dict[str, Json]]:
+    """Undeclared keys (none of ``taken``) with any JSON values; shrinks toward none."""
+    return st.dictionaries(EXTRA_KEYS.filter(lambda k: k not in taken), json_values(max_leaves=2), max_size=2)
 
 
 def optional_state() -> st.SearchStrategy[int]:
@@ -199,22 +219,24 @@ def optional_state() -> st.SearchStrategy[int]:
 
 
 @st.composite
-def _object_values(draw: st.DrawFn, properties: Mapping[str, FieldDef]) -> dict[str, Json]:
+def _object_values(draw: st.DrawFn, properties: Mapping[str, FieldDef], strict: bool) -> dict[str, Json]:
     out: dict[str, Json] = {}
     for name, sub in properties.items():
         if sub.required:
-            out[name] = draw(values(sub))
+            out[name] = draw(values(sub, strict=strict))
             continue
         state = draw(optional_state())
         if state == 1:
-            out[name] = draw(values(sub))
+            out[name] = draw(values(sub, strict=strict))
         elif state == 2:
             out[name] = None
+    if not strict:
+        out.update(draw(extra_keys(properties)))
     return out
 
 
-def object_values(properties: Mapping[str, FieldDef]) -> st.SearchStrategy[dict[str, Json]]:
-    return _object_values(properties)
+def object_values(properties: Mapping[str, FieldDef], *, strict: bool = False) -> st.SearchStrategy[dict[str, Json]]:
+    return _object_values(properties, strict)
 
 
 # Valid, but close to a rule: ".." inside a segment, 1024 bytes exactly, non-ASCII, "." segments.

@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from schemakit.schema._definition import ALL_TYPES, FILE_TYPES, FieldDef, SchemaDef
+from schemakit.schema._definition import ALL_TYPES, FILE_TYPES, RESERVED_FIELD_NAMES, FieldDef, SchemaDef
 from schemakit.strategies._blobs import (
     MEDIA,
     b64,
@@ -29,8 +29,10 @@ from schemakit.strategies._blobs import (
     urls,
 )
 from schemakit.strategies._common import (
+    EXTRA_KEYS,
     Json,
     can_leave_enum,
+    check_flag,
     check_schema,
     check_size,
     check_unique_key_arg,
@@ -61,6 +63,7 @@ CODES = (
     "blob_too_large",
     "missing_unique_key",
     "unique_key_too_long",
+    "unknown_field",
 )
 
 # Values of the wrong JSON kind for each metadata type. Only clear kind errors:
@@ -153,6 +156,7 @@ class _Context:
     sdef: SchemaDef
     key_fields: tuple[str, ...]
     max_inline_bytes: int
+    strict: bool
     metadata_sites: tuple[Route, ...]
     file_fields: tuple[tuple[str, str], ...]
 
@@ -221,6 +225,7 @@ def _possible(ctx: _Context) -> dict[str, bool]:
         "blob_too_large": bool(ctx.file_fields),
         "missing_unique_key": bool(ctx.key_fields),
         "unique_key_too_long": bool(ctx.string_key_fields),
+        "unknown_field": ctx.strict,
     }
 
 
@@ -237,7 +242,7 @@ def _container_for(draw: st.DrawFn, parent: Any, step: _Step) -> tuple[Any, Any]
     if step.name is not None:
         return parent, step.name
     if not parent:
-        parent.append(draw(values(step.field)))
+        parent.append(draw(values(step.field, strict=True)))
     return parent, draw(st.integers(0, len(parent) - 1))
 
 
@@ -249,7 +254,7 @@ def _walk_to(draw: st.DrawFn, obj: dict[str, Json], route: Route) -> tuple[Any, 
         wanted = dict if step.field.type == "object" else list
         if not isinstance(current, wanted):
             # An absent or null ancestor: give it a valid value so only the target is wrong.
-            current = draw(values(step.field))
+            current = draw(values(step.field, strict=True))
             container[key] = current
         parent = current
     return _container_for(draw, parent, route[-1])
@@ -462,6 +467,22 @@ def _unique_key_too_long(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context) -
     return obj
 
 
+def _unknown_field(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context) -> Json:
+    objects = [r for r in ctx.metadata_sites if r[-1].field.type == "object"]
+    target = draw(st.sampled_from([None, *objects]))
+    if target is None:
+        container, declared = obj, {*ctx.sdef.fields, *RESERVED_FIELD_NAMES}
+    else:
+        holder, key = _walk_to(draw, obj, target)
+        current = holder[key] if isinstance(holder, list) else holder.get(key)
+        if not isinstance(current, dict):
+            holder[key] = draw(values(target[-1].field, strict=True))
+        container, declared = holder[key], set(target[-1].field.properties or ())
+    name = draw(EXTRA_KEYS.filter(lambda k: k not in declared))
+    container[name] = draw(_pick([0, "x", None, [], {}]))
+    return obj
+
+
 _MUTATORS: dict[str, Mutator] = {
     "type_mismatch": _type_mismatch,
     "invalid_request": _invalid_request,
@@ -481,6 +502,7 @@ _MUTATORS: dict[str, Mutator] = {
     "blob_too_large": _blob_too_large,
     "missing_unique_key": _missing_unique_key,
     "unique_key_too_long": _unique_key_too_long,
+    "unknown_field": _unknown_field,
 }
 assert tuple(_MUTATORS) == CODES
 
@@ -488,20 +510,22 @@ assert tuple(_MUTATORS) == CODES
 @st.composite
 def _invalid_objects(draw: st.DrawFn, ctx: _Context, codes: tuple[str, ...]) -> tuple[Json, str]:
     code = draw(st.sampled_from(codes))
-    obj = draw(_objects(ctx.sdef, ctx.key_fields))
+    obj = draw(_objects(ctx.sdef, ctx.key_fields, ctx.strict))
     return _MUTATORS[code](draw, obj, ctx), code
 
 
-def possible_codes(schema: Any, *, unique_key: Any = None) -> tuple[str, ...]:
+def possible_codes(schema: Any, *, unique_key: Any = None, strict: bool = False) -> tuple[str, ...]:
     """The codes :func:`invalid_objects` can produce for ``schema``, in :data:`CODES` order."""
-    return tuple(code for code, ok in _possible(_context(schema, unique_key, 1)).items() if ok)
+    return tuple(code for code, ok in _possible(_context(schema, unique_key, 1, strict)).items() if ok)
 
 
-def _context(schema: Any, unique_key: Any, max_inline_bytes: int) -> _Context:
+def _context(schema: Any, unique_key: Any, max_inline_bytes: int, strict: bool) -> _Context:
     sdef = check_schema(schema)
     key_fields = check_unique_key_arg(sdef, unique_key)
     file_fields = tuple((n, k) for n, f in sdef.fields.items() if (k := file_kind(f)) is not None)
-    return _Context(sdef, key_fields, max_inline_bytes, _metadata_sites(sdef), file_fields)
+    return _Context(
+        sdef, key_fields, max_inline_bytes, check_flag(strict, name="strict"), _metadata_sites(sdef), file_fields
+    )
 
 
 def invalid_objects(
@@ -509,6 +533,7 @@ def invalid_objects(
     *,
     unique_key: Any = None,
     max_inline_bytes: int = 5 * 1024 * 1024,
+    strict: bool = False,
     codes: Any = None,
 ) -> st.SearchStrategy[tuple[Json, str]]:
     """``(object, code)`` pairs: an object request with exactly one defect, and the issue code it must raise.
@@ -522,9 +547,10 @@ def invalid_objects(
     ``conflicting_blob_source``, ``invalid_blob_data``, ``mime_type_mismatch``,
     ``duplicate_blob_property``, ``blob_too_large`` (inline data one byte over
     ``max_inline_bytes``; pass the limit given to ``compile_schema``), and with
-    ``unique_key`` also ``missing_unique_key`` and ``unique_key_too_long``.
-    ``unknown_field`` (strict mode only) and the batch-level codes are not
-    generated. ``codes`` restricts the choice to some of these; asking only for
+    ``unique_key`` also ``missing_unique_key`` and ``unique_key_too_long``,
+    and with ``strict=True`` (for ``compile_schema(..., strict=True)``; the
+    valid remainder then carries no undeclared keys) also ``unknown_field``.
+    The batch-level codes are not generated. ``codes`` restricts the choice to some of these; asking only for
     codes the schema cannot express is an ``InvalidArgument``.
 
     The one defect may be reported under more than one code (a wrong-kind value
@@ -536,7 +562,7 @@ def invalid_objects(
     as :func:`objects` does.
     """
     check_size(max_inline_bytes, name="max_inline_bytes", low=0, high=2**40)
-    ctx = _context(schema, unique_key, max_inline_bytes)
+    ctx = _context(schema, unique_key, max_inline_bytes, strict)
     possible = [code for code, ok in _possible(ctx).items() if ok]
     if codes is not None:
         if isinstance(codes, str) or not all(isinstance(c, str) for c in codes):

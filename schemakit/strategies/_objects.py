@@ -6,13 +6,15 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from schemakit.schema._definition import FieldDef, SchemaDef
+from schemakit.schema._definition import RESERVED_FIELD_NAMES, FieldDef, SchemaDef
 from schemakit.strategies._blobs import blobs
 from schemakit.strategies._common import (
     Json,
+    check_flag,
     check_schema,
     check_size,
     check_unique_key_arg,
+    extra_keys,
     key_identity,
     key_prefixes,
     key_values,
@@ -35,7 +37,9 @@ def file_kind(f: FieldDef) -> str | None:
 
 
 @st.composite
-def metadata(draw: st.DrawFn, sdef: SchemaDef, key_fields: tuple[str, ...] = ()) -> dict[str, Json]:
+def metadata(
+    draw: st.DrawFn, sdef: SchemaDef, key_fields: tuple[str, ...] = (), strict: bool = True
+) -> dict[str, Json]:
     """The top-level metadata fields of one valid object (no blobs, no request keys)."""
     out: dict[str, Json] = {}
     for name, f in sdef.fields.items():
@@ -44,19 +48,19 @@ def metadata(draw: st.DrawFn, sdef: SchemaDef, key_fields: tuple[str, ...] = ())
         if name in key_fields:
             out[name] = draw(key_values(f))
         elif f.required:
-            out[name] = draw(values(f))
+            out[name] = draw(values(f, strict=strict))
         else:
             state = draw(optional_state())
             if state == 1:
-                out[name] = draw(values(f))
+                out[name] = draw(values(f, strict=strict))
             elif state == 2:
                 out[name] = None
     return out
 
 
 @st.composite
-def _objects(draw: st.DrawFn, sdef: SchemaDef, key_fields: tuple[str, ...]) -> dict[str, Json]:
-    obj: dict[str, Json] = draw(metadata(sdef, key_fields))
+def _objects(draw: st.DrawFn, sdef: SchemaDef, key_fields: tuple[str, ...], strict: bool) -> dict[str, Json]:
+    obj: dict[str, Json] = draw(metadata(sdef, key_fields, strict))
     blob_list: list[dict[str, Any]] = []
     for name, f in sdef.fields.items():
         kind = file_kind(f)
@@ -81,10 +85,13 @@ def _objects(draw: st.DrawFn, sdef: SchemaDef, key_fields: tuple[str, ...]) -> d
     for flag in _REQUEST_FLAGS:
         if draw(st.booleans()):
             obj[flag] = draw(st.booleans())
+    if not strict:
+        # The request allows keys it does not know (the contract's own examples carry "description").
+        obj.update(draw(extra_keys({*sdef.fields, *RESERVED_FIELD_NAMES})))
     return obj
 
 
-def objects(schema: Any, *, unique_key: Any = None) -> st.SearchStrategy[dict[str, Json]]:
+def objects(schema: Any, *, unique_key: Any = None, strict: bool = False) -> st.SearchStrategy[dict[str, Json]]:
     """Valid ``CreateObjectRequest`` dicts for ``schema`` (a bucket_schema dict or ``BucketSchema``).
 
     Metadata honours ``required``, ``enum``, nested objects and arrays, dates
@@ -96,7 +103,10 @@ def objects(schema: Any, *, unique_key: Any = None) -> st.SearchStrategy[dict[st
     type in any case, ``"auto"``, or absent (then only media whose kind is
     unambiguous are used). A top-level array of a file type gets several blobs.
     With ``unique_key`` (a ``UniqueKeyConfig`` dict or model) every key field
-    holds a non-empty value of at most 255 characters.
+    holds a non-empty value of at most 255 characters. Unless ``strict``, the
+    request and its objects sometimes carry keys the schema does not declare;
+    with ``strict=True`` (for ``compile_schema(..., strict=True)``) they never
+    do, and objects without declared ``properties`` are empty.
 
     Examples from this strategy shrink toward an object with only its required
     fields, each at its simplest value (``""``, ``0``, ``2000-01-01``), blobs as
@@ -105,7 +115,7 @@ def objects(schema: Any, *, unique_key: Any = None) -> st.SearchStrategy[dict[st
     """
     sdef = check_schema(schema)
     key_fields = check_unique_key_arg(sdef, unique_key)
-    return _objects(sdef, key_fields)
+    return _objects(sdef, key_fields, check_flag(strict, name="strict"))
 
 
 def records(schema: Any) -> st.SearchStrategy[dict[str, Json]]:
@@ -129,11 +139,12 @@ def _key_of(key_fields: tuple[str, ...]) -> Any:
 
 
 def batches(
-    schema: Any, unique_key: Any = None, *, min_size: int = 0, max_size: int = 10
+    schema: Any, unique_key: Any = None, *, min_size: int = 0, max_size: int = 10, strict: bool = False
 ) -> st.SearchStrategy[dict[str, Json]]:
     """Valid ``CreateObjectsBatchRequest`` dicts: ``{"objects": [...]}`` with objects from :func:`objects`.
 
-    ``max_size`` may be at most 100, the contract's batch limit. With
+    ``max_size`` may be at most 100, the contract's batch limit; ``strict``
+    is as for :func:`objects`. With
     ``unique_key`` every object carries its key fields and no two objects share
     their key values (numbers by value, date-times as instants, so the keys are
     distinct under any reasonable comparison).
@@ -145,7 +156,7 @@ def batches(
     key_fields = check_unique_key_arg(sdef, unique_key)
     check_size(max_size, name="max_size", low=0, high=100)
     check_size(min_size, name="min_size", low=0, high=max_size)
-    items = _objects(sdef, key_fields)
+    items = _objects(sdef, key_fields, check_flag(strict, name="strict"))
     if key_fields:
         object_lists = st.lists(items, min_size=min_size, max_size=max_size, unique_by=_key_of(key_fields))
     else:

@@ -75,14 +75,14 @@ def _field(
 
     enum: list[Json] | None = None
     if ftype in _SCALAR_TYPES and draw(st.booleans()):
-        enum = draw(st.lists(values(fdef), min_size=1, max_size=4))
+        enum = draw(st.lists(values(fdef, strict=True), min_size=1, max_size=4))
         spec["enum"] = enum
         # Values drawn later for an enclosing object's default must stay inside this enum.
         fdef = FieldDef(name, ftype, bool(required), properties, items, enum=tuple(enum))
     if draw(st.booleans()):
-        spec["default"] = draw(st.sampled_from(enum) if enum else values(fdef))
+        spec["default"] = draw(st.sampled_from(enum) if enum else values(fdef, strict=True))
     if draw(st.booleans()):
-        spec["examples"] = draw(st.lists(st.sampled_from(enum) if enum else values(fdef), max_size=2))
+        spec["examples"] = draw(st.lists(st.sampled_from(enum) if enum else values(fdef, strict=True), max_size=2))
     if draw(st.booleans()):
         # Unknown keywords are kept and ignored.
         spec["x-ui"] = draw(json_values(max_leaves=2))
