@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
@@ -290,9 +291,9 @@ class ParallelChecker:
     """
 
     def __init__(self, spec: SchemaSpec, jobs: int) -> None:
-        methods = multiprocessing.get_all_start_methods()
-        # fork shares the already-imported validator code: no per-worker import cost
-        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        # fork shares the already-imported validator code (no per-worker import cost); elsewhere,
+        # notably macOS, fork is unsafe with system frameworks, and spawn is the platform default
+        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self._pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(spec,))
         # bounded, unlike Pool.imap, which would drain stdin into its task queue
         self._window = 2 * jobs
