@@ -106,3 +106,19 @@ def test_yaml_documents_locate_lines(tmp_path: Path) -> None:
     doc = load_document(str(path), what="manifest")
     assert doc.line_of(("buckets", "b1", "bucket_schema", "properties", "t", "type")) == 5
     assert doc.line_of(("buckets", "nope")) == 2
+
+
+@given(data=st.binary(max_size=400))
+def test_any_bytes_give_findings_never_an_exception(data: bytes) -> None:
+    from schemakit.cli._check import ObjectChecker
+    from schemakit.schema import compile_schema
+
+    checker = ObjectChecker(compile_schema({"properties": {"t": {"type": "string", "required": True}}}))
+    chunk = checker.check_block(data)
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    assert chunk.lines == len(lines)
+    assert chunk.objects == sum(1 for line in lines if line.strip())
+    # every object here lacks "t" or is not JSON, so each one has a finding, in line order
+    assert [f.line for f in chunk.findings] == [n for n, line in enumerate(lines, 1) if line.strip()]
