@@ -394,25 +394,25 @@ def test_quiet_prints_issues_only(bucket: Path, mixed: Path, tmp_path: Path) -> 
 
 
 def _big_file(path: Path, count: int) -> Path:
-    """About 12 MB: several 4 MB blocks, with findings on both sides of each block boundary."""
+    """A few MB: several blocks and worker tasks, with findings on both sides of their boundaries."""
     padding = "p" * 400
     with open(path, "w", encoding="utf-8") as f:
         for i in range(count):
             obj: dict[str, Any] = good(f"K{i}", note=padding)
-            if i % 997 == 0:
+            if i % 197 == 0:
                 obj["metadata"]["price"] = "free"
-            if i % 1499 == 0 and i:
+            if i % 299 == 0 and i:
                 obj["sku"] = "K0"  # a duplicate of the very first object, found in a later block
             line = json.dumps(obj)
-            if i % 2003 == 5:
+            if i % 401 == 5:
                 line = line[:-7]
             f.write(line + "\n")
     return path
 
 
 def test_jobs_2_output_matches_serial(bucket: Path, tmp_path: Path) -> None:
-    big = _big_file(tmp_path / "big.jsonl", 22_000)
-    assert big.stat().st_size > 8 * 1024 * 1024
+    big = _big_file(tmp_path / "big.jsonl", 6_000)
+    assert big.stat().st_size > 6 * (512 << 10)  # more tasks than --jobs 2 keeps in flight
     serial = run("validate", bucket, big)
     parallel = run("validate", bucket, big, "--jobs", "2")
     assert serial.code == parallel.code == 1
@@ -420,6 +420,9 @@ def test_jobs_2_output_matches_serial(bucket: Path, tmp_path: Path) -> None:
     assert len(issue_lines(serial.out)) > 30
     for fmt in ("json", "github"):
         assert run("validate", bucket, big, "-j", "2", "-f", fmt).out == run("validate", bucket, big, "-f", fmt).out
+    # stdin is read by the parent and shipped to the workers in blocks
+    piped = run("validate", bucket, "-", "-j", "2", stdin=big.read_bytes())
+    assert piped.out == serial.out.replace(str(big), "-")
 
 
 def test_jobs_2_with_stdin_and_fail_fast(bucket: Path, tmp_path: Path, mixed: Path) -> None:
