@@ -1,6 +1,6 @@
 """The checking stage of ``validate``: data sources in, chunks of findings out.
 
-Objects are read in blocks of lines (a few MB), checked, and reduced to a
+Objects are read in blocks of lines (a few hundred KB), checked, and reduced to a
 ``Chunk``: how many objects and lines it held and a sparse list of findings
 (objects that have issues or a unique-key value). Valid objects leave nothing
 behind, so memory stays flat however long the file is. The same block
