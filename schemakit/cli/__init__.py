@@ -37,9 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
-        # usage errors keep click's usage line and "Try --help"; exit code 2
+        # usage errors keep click's usage line and "Try --help"; every click error is the user's,
+        # so 2, never click's default 1, which here would read as "invalid data"
         exc.show()
-        return exc.exit_code
+        return 2
     except UserError as exc:
         _flush_stdout()
         sys.stderr.write(f"schemakit: error: {exc}\n")
