@@ -144,7 +144,9 @@ def batches(
     """Valid ``CreateObjectsBatchRequest`` dicts: ``{"objects": [...]}`` with objects from :func:`objects`.
 
     ``max_size`` may be at most 100, the contract's batch limit; ``strict``
-    is as for :func:`objects`. With
+    is as for :func:`objects`. A hundred objects of a rich schema can outgrow
+    hypothesis's data budget for one example, which it then discards: for
+    full-size batches keep the objects small (``strict=True`` helps). With
     ``unique_key`` every object carries its key fields and no two objects share
     their key values (numbers by value, date-times as instants, so the keys are
     distinct under any reasonable comparison).
