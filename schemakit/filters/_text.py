@@ -222,12 +222,34 @@ class _Problem:
 
 
 class _R:
-    """A partial result: a raw node with its parenthesis and node nesting, and any problems below it."""
+    """A partial result: a raw node with its parenthesis and node nesting, and any problems below it.
 
-    __slots__ = ("nest", "node", "parens", "problems")
+    Parenthesis depth is counted so that the text form of a filter is exactly
+    as deep as its JSON form: each group dict of the JSON form is one level,
+    and in text each parenthesized group is one level, except where the text
+    needs two pairs of parentheses for what JSON writes as one dict
+    (``CASE SENSITIVE (NOT (a OR b))``: the case mode and a NOT of several
+    items), and except the parentheses that spell the root dict itself
+    (``CASE SENSITIVE (...)`` or ``NOT (...)`` as the whole filter), which JSON
+    writes at level 1 like the rest of the root. ``grouped`` marks a result
+    that is one such group; ``root_parens`` the parentheses that do not count
+    when the result is the whole filter.
+    """
 
-    def __init__(self, node: Any, parens: int = 0, nest: int = 0, problems: tuple[_Problem, ...] = ()) -> None:
+    __slots__ = ("grouped", "nest", "node", "parens", "problems", "root_parens")
+
+    def __init__(
+        self,
+        node: Any,
+        parens: int = 0,
+        nest: int = 0,
+        problems: tuple[_Problem, ...] = (),
+        *,
+        grouped: bool = False,
+        root_parens: int = 0,
+    ) -> None:
         self.node, self.parens, self.nest, self.problems = node, parens, nest, problems
+        self.grouped, self.root_parens = grouped, root_parens
 
 
 def _merge(kind: type[And] | type[Or], parts: list[_R]) -> _R:
@@ -240,9 +262,12 @@ def _merge(kind: type[And] | type[Or], parts: list[_R]) -> _R:
 
 def _group(r: _R | None, cs: bool | None) -> _R:
     if r is None:
-        return _R(And((), cs), 1, 1)
+        return _R(And((), cs), 1, 1, grouped=True, root_parens=0 if cs is None else 1)
     node = r.node.kind(r.node.items, cs) if isinstance(r.node, _Chain) else And((r.node,), cs)
-    return _R(node, r.parens + 1, r.nest + 1, r.problems)
+    if cs is not None and r.grouped:
+        # CASE ... (NOT (a OR b)): one group dict in JSON, so one level
+        return _R(node, r.parens, r.nest + 1, r.problems, grouped=True, root_parens=max(1, r.root_parens))
+    return _R(node, r.parens + 1, r.nest + 1, r.problems, grouped=True, root_parens=0 if cs is None else 1)
 
 
 _COMPARE = {"=": "eq", "==": "eq", "!=": "ne", "<>": "ne", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
@@ -273,7 +298,7 @@ class _Callbacks(Transformer):  # type: ignore[type-arg]
         if r is None:
             return _R(And(()))
         top = _group(r, None)
-        return _R(top.node, r.parens, r.nest, r.problems)
+        return _R(top.node, r.parens - r.root_parens, r.nest, r.problems)
 
     def disjunction(self, c: list[Any]) -> _R:
         return _merge(Or, [x for x in c if isinstance(x, _R)])
@@ -283,7 +308,9 @@ class _Callbacks(Transformer):  # type: ignore[type-arg]
 
     def negation(self, c: list[Any]) -> _R:
         r: _R = c[1]
-        return _R(Not((r.node,)), r.parens, r.nest + 1, r.problems)
+        return _R(
+            Not((r.node,)), r.parens, r.nest + 1, r.problems, grouped=r.grouped, root_parens=1 if r.grouped else 0
+        )
 
     def group(self, c: list[Any]) -> _R:
         return _group(c[1], None)
