@@ -41,37 +41,55 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "BatchResult",
+    "BucketCreateRequest",
+    "BucketSchema",
+    "BucketSchemaField",
+    "CollectionResolution",
+    "CompiledSchema",
+    "CreateBlobRequest",
+    "CreateObjectRequest",
+    "CreateObjectsBatchRequest",
+    "ExtractorRegistry",
+    "Filter",
     "FilterError",
     "Issue",
     "MappingError",
+    "PipelineResolution",
     "SchemaDefinitionError",
     "SchemakitError",
+    "UniqueKeyConfig",
+    "ValidationResult",
     "__version__",
-    *_LAZY,
+    "check_filter",
+    "compile_schema",
+    "parse_filter",
+    "query",
+    "resolve_collection",
+    "resolve_pipeline",
 ]
 
 if TYPE_CHECKING:
-    from schemakit.filters import Filter, check_filter, parse_filter, query
-    from schemakit.mappings import (
-        CollectionResolution,
-        ExtractorRegistry,
-        PipelineResolution,
-        resolve_collection,
-        resolve_pipeline,
-    )
-    from schemakit.schema import (
-        BatchResult,
-        BucketCreateRequest,
-        BucketSchema,
-        BucketSchemaField,
-        CompiledSchema,
-        CreateBlobRequest,
-        CreateObjectRequest,
-        CreateObjectsBatchRequest,
-        UniqueKeyConfig,
-        ValidationResult,
-        compile_schema,
-    )
+    from schemakit.filters import Filter as Filter
+    from schemakit.filters import check_filter as check_filter
+    from schemakit.filters import parse_filter as parse_filter
+    from schemakit.filters import query as query
+    from schemakit.mappings import CollectionResolution as CollectionResolution
+    from schemakit.mappings import ExtractorRegistry as ExtractorRegistry
+    from schemakit.mappings import PipelineResolution as PipelineResolution
+    from schemakit.mappings import resolve_collection as resolve_collection
+    from schemakit.mappings import resolve_pipeline as resolve_pipeline
+    from schemakit.schema import BatchResult as BatchResult
+    from schemakit.schema import BucketCreateRequest as BucketCreateRequest
+    from schemakit.schema import BucketSchema as BucketSchema
+    from schemakit.schema import BucketSchemaField as BucketSchemaField
+    from schemakit.schema import CompiledSchema as CompiledSchema
+    from schemakit.schema import CreateBlobRequest as CreateBlobRequest
+    from schemakit.schema import CreateObjectRequest as CreateObjectRequest
+    from schemakit.schema import CreateObjectsBatchRequest as CreateObjectsBatchRequest
+    from schemakit.schema import UniqueKeyConfig as UniqueKeyConfig
+    from schemakit.schema import ValidationResult as ValidationResult
+    from schemakit.schema import compile_schema as compile_schema
 
 
 def __getattr__(name: str) -> Any:

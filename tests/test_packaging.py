@@ -65,3 +65,33 @@ def test_import_is_light() -> None:
     probe = "import sys, schemakit; print(sorted(m for m in ('hypothesis', 'lark') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_public_names_type_check_for_users(tmp_path: Path) -> None:
+    # The pillars load lazily; a user's mypy must still see every public name with its real type.
+    user_code = tmp_path / "user.py"
+    user_code.write_text(
+        "import schemakit\n"
+        "v = schemakit.compile_schema({'properties': {}})\n"
+        "r: schemakit.ValidationResult = v.validate({})\n"
+        "f: schemakit.Filter = schemakit.parse_filter('a = 1')\n"
+        "model: type[schemakit.BucketSchema] = schemakit.BucketSchema\n"
+        "ok: bool = schemakit.resolve_pipeline({}).ok\n"
+        "reveal_type(schemakit.query)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(user_code)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "def (records:" in done.stdout
+
+
+def test_all_lists_exactly_the_lazy_and_eager_names() -> None:
+    eager = {"FilterError", "Issue", "MappingError", "SchemaDefinitionError", "SchemakitError", "__version__"}
+    assert set(schemakit.__all__) == eager | set(schemakit._LAZY)
+    assert len(schemakit.__all__) == len(set(schemakit.__all__))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from schemakit.schema._compiled import (
     BatchResult,
     CompiledSchema,
@@ -19,15 +21,54 @@ from schemakit.schema._definition import (
     load_bucket_schema,
     read_bucket_schema,
 )
-from schemakit.schema._models import (
-    BucketCreateRequest,
-    BucketSchema,
-    BucketSchemaField,
-    CreateBlobRequest,
-    CreateObjectRequest,
-    CreateObjectsBatchRequest,
-    UniqueKeyConfig,
+
+if TYPE_CHECKING:
+    from schemakit.schema._models import (
+        BucketCreateRequest as BucketCreateRequest,
+    )
+    from schemakit.schema._models import (
+        BucketSchema as BucketSchema,
+    )
+    from schemakit.schema._models import (
+        BucketSchemaField as BucketSchemaField,
+    )
+    from schemakit.schema._models import (
+        CreateBlobRequest as CreateBlobRequest,
+    )
+    from schemakit.schema._models import (
+        CreateObjectRequest as CreateObjectRequest,
+    )
+    from schemakit.schema._models import (
+        CreateObjectsBatchRequest as CreateObjectsBatchRequest,
+    )
+    from schemakit.schema._models import (
+        UniqueKeyConfig as UniqueKeyConfig,
+    )
+
+# Building the pydantic models costs about 100 ms; a CLI run or a server that
+# validates dicts never needs them, so they load on first access.
+_MODELS = frozenset(
+    {
+        "BucketCreateRequest",
+        "BucketSchema",
+        "BucketSchemaField",
+        "CreateBlobRequest",
+        "CreateObjectRequest",
+        "CreateObjectsBatchRequest",
+        "UniqueKeyConfig",
+    }
 )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODELS:
+        from schemakit.schema import _models
+
+        value = getattr(_models, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'schemakit.schema' has no attribute {name!r}")
+
 
 __all__ = [
     "ALL_TYPES",
