@@ -13,26 +13,10 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from schemakit.filters._ast import OPERATORS as _ALL_OPERATORS
 from schemakit.schema._definition import FieldDef, SchemaDef
 from schemakit.strategies._common import Json, check_schema, check_size, values
 
-_ALL_OPERATORS = (
-    "eq",
-    "ne",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "in",
-    "nin",
-    "contains",
-    "starts_with",
-    "ends_with",
-    "regex",
-    "exists",
-    "is_null",
-    "text",
-)
 _EQUALITY = ("eq", "ne", "in", "nin")
 _ORDERING = ("gt", "gte", "lt", "lte")
 _PRESENCE = ("exists", "is_null")
