@@ -21,6 +21,7 @@ from typing import Any
 import jsonschema
 import pytest
 import re2
+from _reference_tables import MIME_OF_EXTENSION
 from hypothesis import given, settings
 from hypothesis import strategies as hst
 
@@ -121,26 +122,6 @@ ALWAYS_EXPRESSIBLE = frozenset(
 # MIME type inferred from a URL's extension (a lookup table, not a shape).
 _CALENDAR_ONLY_DATES = frozenset({"2024-02-30", "2024-13-01"})
 _CALENDAR_ONLY_DATETIMES = frozenset({"2024-01-05T25:00:00Z", "2024-02-30T10:00:00Z", "2024-01-05T10:00:00+24:00"})
-_EXTENSION_MIMES = {
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "gif": "image/gif",
-    "webp": "image/webp",
-    "mp4": "video/mp4",
-    "webm": "video/webm",
-    "mov": "video/quicktime",
-    "mp3": "audio/mpeg",
-    "wav": "audio/wav",
-    "flac": "audio/flac",
-    "pdf": "application/pdf",
-    "txt": "text/plain",
-    "md": "text/markdown",
-    "html": "text/html",
-    "json": "application/json",
-    "xml": "application/xml",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "xls": "application/vnd.ms-excel",
-}
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -169,7 +150,7 @@ def _inferred_mismatch(schema: dict[str, Any], obj: dict[str, Any]) -> bool:
         f = sdef.fields[blob["property"]]
         kind = f.type if f.is_file else f.items.type  # type: ignore[union-attr]
         name = url.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
-        mime = _EXTENSION_MIMES.get(name.rsplit(".", 1)[-1].lower()) if "." in name else None
+        mime = MIME_OF_EXTENSION.get(name.rsplit(".", 1)[-1].lower()) if "." in name else None
         if mime is not None and not mime_fits(kind, mime):
             return True
     return False

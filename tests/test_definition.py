@@ -7,7 +7,12 @@ from schemakit.schema import read_bucket_schema
 
 def test_reader_normalizes_type_case_and_walks_paths() -> None:
     schema, issues = read_bucket_schema(
-        {"properties": {"image": {"type": "IMAGE"}, "metadata": {"type": "Object", "properties": {"t": {"type": "string"}}}}}
+        {
+            "properties": {
+                "image": {"type": "IMAGE"},
+                "metadata": {"type": "Object", "properties": {"t": {"type": "string"}}},
+            }
+        }
     )
     assert issues == []
     assert schema is not None
