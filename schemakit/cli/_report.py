@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import tempfile
+from abc import ABC, abstractmethod
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO, Any, TextIO
@@ -116,7 +117,7 @@ def terminal_console(stream: TextIO) -> Any:
     return _CONSOLES[key]
 
 
-class Reporter:
+class Reporter(ABC):
     """The interface of every format: issues as they come, then the summary once."""
 
     def __init__(self, out: TextIO, *, quiet: bool = False) -> None:
@@ -130,11 +131,13 @@ class Reporter:
         else:
             self.console.print(styled if styled is not None else line)
 
+    @abstractmethod
     def issue(self, file: str, line: int, issue: Issue) -> None:
-        raise NotImplementedError
+        """Report one issue of ``file`` at ``line``."""
 
+    @abstractmethod
     def finish(self, summary: Summary, extra: dict[str, Any] | None = None) -> None:
-        raise NotImplementedError
+        """Report the summary, once, after the last issue."""
 
     def section(self, title: str, body: str) -> None:
         """Free-form output some commands add (``check-pipeline --show-schemas``)."""
