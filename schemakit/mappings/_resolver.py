@@ -120,12 +120,7 @@ def read_bucket_source(bucket_id: str, raw: Any) -> Source:
             # the contract's rule: without a bucket_schema every mapped field is "not in the source schema"
             return Source(SchemaDef(fields={}))
         raw = raw["bucket_schema"]
-    schema, issues = read_bucket_schema(raw)
-    if schema is None:
-        first = next((i for i in issues if i.is_error), None)
-        detail = f": {first}" if first else ""
-        return Source(None, f"bucket {bucket_id!r} has an unusable bucket_schema{detail}")
-    return Source(schema)
+    return _source_from_schema(raw, f"bucket {bucket_id!r} has an unusable bucket_schema")
 
 
 def read_collection_source(collection_id: str, raw: Any) -> Source:
@@ -139,11 +134,16 @@ def read_collection_source(collection_id: str, raw: Any) -> Source:
         return Source(None, f"collection {collection_id!r} did not resolve, so its output schema is unknown")
     if isinstance(raw, Mapping) and "properties" not in raw:
         raw = raw.get("output_schema")
+    return _source_from_schema(raw, f"collection {collection_id!r} has no usable output_schema")
+
+
+def _source_from_schema(raw: Any, unusable: str) -> Source:
+    """A source read from a schema dict; ``unusable`` (plus the first error) explains a schema that is not one."""
     schema, issues = read_bucket_schema(raw)
     if schema is None:
         first = next((i for i in issues if i.is_error), None)
         detail = f": {first}" if first else ""
-        return Source(None, f"collection {collection_id!r} has no usable output_schema{detail}")
+        return Source(None, unusable + detail)
     return Source(schema)
 
 
