@@ -120,6 +120,16 @@ class RequestReader:
     def bad(self, path: Path, message: str, hint: str | None = None) -> None:
         self.issues.append(Issue(INVALID, path, message, hint))
 
+    def flag(self, raw: Mapping[str, Any], key: str, where: Path) -> bool:
+        """An optional boolean: absent or null is false; anything else not a bool is reported and taken as false."""
+        value = raw.get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.bad((*where, key), f"'{key}' must be true or false, found {describe(value)}")
+            return False
+        return value
+
     def read(self, raw: Any) -> RequestSpec:
         spec = RequestSpec()
         if hasattr(raw, "model_dump"):
@@ -294,13 +304,7 @@ class RequestReader:
         passthrough = raw.get("field_passthrough")
         if passthrough is not None:
             spec.passthrough = self.read_passthrough(passthrough)
-        include_all = raw.get("include_all_source_fields", False)
-        if include_all is None:
-            include_all = False
-        if not isinstance(include_all, bool):
-            self.bad((*FE, "include_all_source_fields"), f"expected true or false, found {describe(include_all)}")
-            include_all = False
-        spec.include_all = include_all
+        spec.include_all = self.flag(raw, "include_all_source_fields", FE)
 
     def read_inputs(self, raw: Any) -> list[InputSpec]:
         path: Path = (*FE, "input_mappings")
@@ -384,12 +388,7 @@ class RequestReader:
             if target is not None and not isinstance(target, str):
                 self.bad((*where, "target_path"), f"'target_path' must be a string, found {describe(target)}")
                 continue
-            required = entry.get("required", False)
-            if required is None:
-                required = False
-            if not isinstance(required, bool):
-                self.bad((*where, "required"), f"'required' must be true or false, found {describe(required)}")
-                required = False
+            required = self.flag(entry, "required", where)
             default = entry.get("default")
             if default is None:
                 default = MISSING
