@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from schemakit import check_filter, parse_filter
-from schemakit.schema._definition import read_bucket_schema
+from schemakit._contract.bucket import read_bucket_schema
 
 SCHEMA: dict[str, Any] = {
     "properties": {

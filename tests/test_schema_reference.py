@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import schemakit
-from schemakit.schema._definition import conforms
+from schemakit._contract.bucket import conforms
 
 FIELDS: dict[str, dict[str, Any]] = {
     "s": {"type": "string"},

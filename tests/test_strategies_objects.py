@@ -24,7 +24,7 @@ from hypothesis.errors import InvalidArgument
 import schemakit
 from schemakit import strategies as st
 from schemakit.schema import BucketSchema, SchemaDef, read_bucket_schema
-from schemakit.schema._definition import FILE_TYPES, REQUEST_KEYS, FieldDef, conforms
+from schemakit._contract.bucket import FILE_TYPES, REQUEST_KEYS, FieldDef, conforms
 
 PRODUCT = {
     "properties": {

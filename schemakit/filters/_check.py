@@ -22,7 +22,7 @@ from schemakit.filters._ast import (
 )
 from schemakit.filters._filter import DEFAULT_MAX_DEPTH, Filter, parse_filter
 from schemakit.filters._json import read_json
-from schemakit.schema._definition import FILE_TYPES, FieldDef, SchemaDef, read_bucket_schema
+from schemakit._contract.bucket import FILE_TYPES, FieldDef, SchemaDef, read_bucket_schema
 
 _ANY: Any = object()
 """A path that exists but whose type is not declared (free-form objects, system fields)."""

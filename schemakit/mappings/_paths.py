@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from schemakit.schema._definition import MISSING, FieldDef, SchemaDef
+from schemakit._contract.bucket import FieldDef, SchemaDef
+from schemakit._contract.sentinels import ABSENT
 
 Getter = Callable[[Any], Any]
-"""Reads one source value from an object; returns ``MISSING`` when absent or null."""
+"""Reads one source value from an object; returns ``ABSENT`` when absent or null."""
 
 # Suggestions stay bounded however large the schema: at most this many candidate
 # paths are compared, and only after a lookup has already failed.
@@ -186,16 +187,16 @@ def compile_getter(path: SourcePath) -> Getter:
 
 
 def _identity(value: Any) -> Any:
-    return MISSING if value is None else value
+    return ABSENT if value is None else value
 
 
 def _key_getter(key: str, then: Getter) -> Getter:
     def get(obj: Any) -> Any:
         if type(obj) is not dict and not isinstance(obj, Mapping):
-            return MISSING
+            return ABSENT
         value = obj.get(key)
         if value is None:
-            return MISSING
+            return ABSENT
         return then(value)
 
     return get
@@ -215,7 +216,7 @@ def _fan_getter(key: str, levels: int, then: Getter, *, flatten: bool) -> Getter
                     collect(item, depth - 1, out)
                 continue
             value = then(item)
-            if value is MISSING:
+            if value is ABSENT:
                 continue
             if flatten:
                 out.extend(value)
@@ -224,10 +225,10 @@ def _fan_getter(key: str, levels: int, then: Getter, *, flatten: bool) -> Getter
 
     def get(obj: Any) -> Any:
         if type(obj) is not dict and not isinstance(obj, Mapping):
-            return MISSING
+            return ABSENT
         items = obj.get(key)
         if not isinstance(items, list):
-            return MISSING
+            return ABSENT
         out: list[Any] = []
         collect(items, levels, out)
         return out
@@ -238,20 +239,20 @@ def _fan_getter(key: str, levels: int, then: Getter, *, flatten: bool) -> Getter
 def _file_getter(name: str, *, many: bool) -> Getter:
     def get(obj: Any) -> Any:
         if type(obj) is not dict and not isinstance(obj, Mapping):
-            return MISSING
+            return ABSENT
         value = obj.get(name)
         if value is not None:
             return value
         blobs = obj.get("blobs")
         if not isinstance(blobs, list):
-            return MISSING
+            return ABSENT
         if many:
             found = [b for b in blobs if isinstance(b, Mapping) and b.get("property") == name]
-            return found if found else MISSING
+            return found if found else ABSENT
         for blob in blobs:
             if isinstance(blob, Mapping) and blob.get("property") == name:
                 return blob
-        return MISSING
+        return ABSENT
 
     return get
 

@@ -24,7 +24,7 @@ from schemakit.mappings._resolver import (
     read_collection_source,
     resolve,
 )
-from schemakit.schema._definition import SchemaDef, read_bucket_schema
+from schemakit._contract.bucket import SchemaDef, read_bucket_schema
 
 MANIFEST_KEYS = ("buckets", "collections", "extractors", "name", "description", "version", "metadata")
 

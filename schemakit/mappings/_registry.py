@@ -18,7 +18,7 @@ from typing import Any
 
 from schemakit._issues import Issue, SchemaDefinitionError, describe
 from schemakit._resources import data_path
-from schemakit.schema._definition import ALL_TYPES, SchemaDef, read_bucket_schema
+from schemakit._contract.bucket import ALL_TYPES, SchemaDef, read_bucket_schema
 
 BUILTIN_CATALOG = "extractors.json"
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from schemakit._issues import Issue, Path, describe
 from schemakit.mappings._paths import closest, closest_hint
-from schemakit.schema._definition import MISSING
+from schemakit._contract.sentinels import NO_DEFAULT, NOT_GIVEN
 
 INVALID = "invalid_collection_request"
 COLLECTION_NAME = re.compile(r"[A-Za-z0-9_-]{3,100}")
@@ -104,7 +104,7 @@ class SourceSpec:
 class RequestSpec:
     name: str | None = None
     source: SourceSpec = field(default_factory=SourceSpec)
-    input_schema: Any = MISSING
+    input_schema: Any = NOT_GIVEN
     extractor_name: str | None = None
     version: str | None = None
     inputs: list[InputSpec] = field(default_factory=list)
@@ -391,10 +391,10 @@ class RequestReader:
             required = self.flag(entry, "required", where)
             default = entry.get("default")
             if default is None:
-                default = MISSING
+                default = NO_DEFAULT
             elif default_type(default) is None:
                 self.bad((*where, "default"), f"'default' must be a JSON value, found {describe(default)}")
-                default = MISSING
+                default = NO_DEFAULT
             name = target if target is not None else source.rsplit(".", 1)[-1]
             out.append(PassthroughSpec(i, source, target, default, required, name))
         return out

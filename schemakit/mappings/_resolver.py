@@ -25,7 +25,8 @@ from schemakit.mappings._paths import (
 from schemakit.mappings._registry import ExtractorDefinition, ExtractorInput, ExtractorRegistry
 from schemakit.mappings._request import FE, InputSpec, PassthroughSpec, RequestReader, RequestSpec, default_type
 from schemakit.mappings._runtime import FieldPlan, InputPlan, Mapper, compile_mapper
-from schemakit.schema._definition import MISSING, FieldDef, SchemaDef, read_bucket_schema
+from schemakit._contract.bucket import FieldDef, SchemaDef, read_bucket_schema
+from schemakit._contract.sentinels import NO_DEFAULT, NOT_GIVEN
 
 TARGET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # names every output document already has, so no passthrough may take them
@@ -376,7 +377,7 @@ class _Resolver:
 
     def input_schema(self, source: SchemaDef | None) -> SchemaDef | None:
         raw = self.spec.input_schema
-        if raw is MISSING:
+        if raw is NOT_GIVEN:
             return source
         given, issues = read_bucket_schema(raw)
         self.issues.extend(i.prefixed("input_schema") for i in issues)
@@ -566,7 +567,7 @@ class _Resolver:
         resolved: list[tuple[PassthroughSpec, SourcePath | None]] = []
         for entry in self.spec.passthrough:
             found = resolve_path(schema, entry.source_path) if schema is not None else None
-            if schema is not None and found is None and entry.default is MISSING:
+            if schema is not None and found is None and entry.default is NO_DEFAULT:
                 self.not_found(schema, entry.source_path, (*entry.where, "source_path"))
                 self.failed_names.add(entry.output_name)
                 continue
@@ -677,7 +678,7 @@ class _OutputFields:
             # the source field's definition as is: the issue pins the output to it, renamed
             self.fields[name] = found.output_field(name)
             self.plans.append(FieldPlan(name, found, entry.where, entry.source_path, entry.required, entry.default))
-        elif entry.default is not MISSING:
+        elif entry.default is not NO_DEFAULT:
             # a missing source field made legal by its default: typed by the default's JSON type
             ftype = default_type(entry.default) or "string"
             self.fields[name] = FieldDef(name=name, type=ftype)
@@ -689,7 +690,7 @@ class _OutputFields:
             self.fields[name] = f
             top = resolve_path(schema, name)
             assert top is not None
-            self.plans.append(FieldPlan(name, top, where, name, False, MISSING))
+            self.plans.append(FieldPlan(name, top, where, name, False, NO_DEFAULT))
 
 
 def type_signature(f: FieldDef) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from schemakit._issues import Issue, MappingError, Path, describe
 from schemakit.mappings._paths import SourcePath, compile_getter, constant
-from schemakit.schema._definition import MISSING
+from schemakit._contract.sentinels import ABSENT, NO_DEFAULT
 
 Mapper = Callable[[Any], dict[str, dict[str, Any]]]
 
@@ -39,11 +39,11 @@ class FieldPlan:
     where: Path
     source: str
     required: bool
-    default: Any  # MISSING when the entry has none
+    default: Any  # NO_DEFAULT when the entry has none
 
 
 def _absent(_obj: Any) -> Any:
-    return MISSING
+    return ABSENT
 
 
 def compile_mapper(inputs: list[InputPlan], fields: list[FieldPlan]) -> Mapper:
@@ -67,15 +67,15 @@ def compile_mapper(inputs: list[InputPlan], fields: list[FieldPlan]) -> Mapper:
         out_inputs: dict[str, Any] = {}
         for name, get, where, source in input_steps:
             value = get(obj)
-            if value is MISSING:
+            if value is ABSENT:
                 missing.append(_missing(where, source, f"input {name!r}"))
             else:
                 out_inputs[name] = value
         out_fields: dict[str, Any] = {}
         for name, get, where, source, required, default in field_steps:
             value = get(obj)
-            if value is MISSING:
-                if default is not MISSING:
+            if value is ABSENT:
+                if default is not NO_DEFAULT:
                     value = copy.deepcopy(default) if isinstance(default, (dict, list)) else default
                 elif required:
                     missing.append(_missing(where, source, f"required passthrough field {name!r}"))

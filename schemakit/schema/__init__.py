@@ -11,7 +11,7 @@ from schemakit.schema._compiled import (
     compile_bucket,
     compile_schema,
 )
-from schemakit.schema._definition import (
+from schemakit._contract.bucket import (
     ALL_TYPES,
     FILE_TYPES,
     METADATA_TYPES,

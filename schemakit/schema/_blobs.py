@@ -14,7 +14,7 @@ from typing import Any
 
 from schemakit._issues import describe as _describe
 from schemakit._issues import json_kind
-from schemakit.schema._definition import ALL_TYPES
+from schemakit._contract.bucket import ALL_TYPES
 
 Problem = tuple[str, tuple[str, ...], str, str | None]
 NO_PROBLEMS: tuple[Problem, ...] = ()

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from schemakit.schema import _runtime as rt
 from schemakit.schema._blobs import blob_problems, quick_blob
-from schemakit.schema._definition import REQUEST_KEYS, RESERVED_FIELD_NAMES, FieldDef, SchemaDef
+from schemakit._contract.bucket import REQUEST_KEYS, RESERVED_FIELD_NAMES, FieldDef, SchemaDef
 
 Mode = Literal["fast", "collect"]
 

@@ -13,7 +13,7 @@ from schemakit._issues import Issue, SchemaDefinitionError
 from schemakit.schema import _runtime as rt
 from schemakit.schema._blobs import describe
 from schemakit.schema._codegen import Options, generate
-from schemakit.schema._definition import SchemaDef, check_unique_key, read_bucket_schema
+from schemakit._contract.bucket import SchemaDef, check_unique_key, read_bucket_schema
 from schemakit.schema._jsonschema import build_json_schema
 
 MAX_BATCH = 100

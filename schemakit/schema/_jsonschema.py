@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from schemakit.schema._blobs import SPREADSHEET_MIMES
-from schemakit.schema._definition import FieldDef, SchemaDef
+from schemakit._contract.bucket import FieldDef, SchemaDef
 
 if TYPE_CHECKING:
     from schemakit.schema._codegen import Options

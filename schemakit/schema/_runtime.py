@@ -15,12 +15,12 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from schemakit._contract.sentinels import ABSENT
 from schemakit._issues import Issue, Path
 from schemakit._issues import did_you_mean_hint as _did_you_mean_hint
 from schemakit.schema._blobs import Problem, describe, key_prefix_problem
-from schemakit.schema._definition import type_strict_equal
+from schemakit._contract.bucket import type_strict_equal
 
-ABSENT: Any = type("AbsentType", (), {"__repr__": lambda self: "ABSENT"})()
 
 
 # Names are at most 255 characters; fuzzy-matching a multi-megabyte key would only burn time.

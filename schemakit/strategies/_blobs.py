@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from hypothesis import strategies as st
 
-from schemakit.schema._definition import FILE_TYPES
+from schemakit._contract.bucket import FILE_TYPES
 
 
 class Medium(NamedTuple):

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from schemakit._dates import parse_datetime
-from schemakit.schema._definition import (
+from schemakit._contract.bucket import (
     FieldDef,
     SchemaDef,
     check_unique_key,

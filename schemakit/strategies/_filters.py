@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from schemakit.filters._ast import OPERATORS as _ALL_OPERATORS
-from schemakit.schema._definition import FieldDef, SchemaDef
+from schemakit._contract.bucket import FieldDef, SchemaDef
 from schemakit.strategies._common import Json, check_schema, check_size, values
 
 _EQUALITY = ("eq", "ne", "in", "nin")

@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from schemakit.schema._definition import ALL_TYPES, FILE_TYPES, RESERVED_FIELD_NAMES, FieldDef, SchemaDef
+from schemakit._contract.bucket import ALL_TYPES, FILE_TYPES, RESERVED_FIELD_NAMES, FieldDef, SchemaDef
 from schemakit.strategies._blobs import (
     MEDIA,
     b64,

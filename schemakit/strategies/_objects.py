@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from schemakit.schema._definition import RESERVED_FIELD_NAMES, FieldDef, SchemaDef
+from schemakit._contract.bucket import RESERVED_FIELD_NAMES, FieldDef, SchemaDef
 from schemakit.strategies._blobs import blobs
 from schemakit.strategies._common import (
     Json,

@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from schemakit.schema._definition import FILE_TYPES, MAX_FIELD_NAME_LENGTH, RESERVED_FIELD_NAMES, FieldDef
+from schemakit._contract.bucket import FILE_TYPES, MAX_FIELD_NAME_LENGTH, RESERVED_FIELD_NAMES, FieldDef
 from schemakit.strategies._common import FRIENDLY_NAMES, Json, check_size, json_values, values
 
 # Order matters for shrinking: a failing schema shrinks toward a single string field.

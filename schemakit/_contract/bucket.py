@@ -8,19 +8,16 @@ structure is unusable) together with every definition issue found.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
-from schemakit._dates import parse_date, parse_datetime
+from schemakit._contract import paths
+from schemakit._contract.sentinels import NO_DEFAULT, NoDefaultType
+from schemakit._contract.types import ALL_TYPES, FIELD_TYPES, FILE_TYPES, METADATA_TYPES, SCALAR_TYPES, TYPE_ALIASES
 from schemakit._issues import Issue, Path, SchemaDefinitionError, describe, did_you_mean_hint
 
-METADATA_TYPES = ("string", "number", "integer", "float", "boolean", "object", "array", "date", "datetime")
-FILE_TYPES = ("text", "image", "audio", "video", "pdf", "excel")
-ALL_TYPES = METADATA_TYPES + FILE_TYPES
-SCALAR_TYPES = frozenset({"string", "integer", "float", "number", "boolean", "date", "datetime"})
+__all__ = ["ALL_TYPES", "FILE_TYPES", "METADATA_TYPES", "SCALAR_TYPES"]
 
 # Keys of CreateObjectRequest itself (plus ids the server assigns): a schema field may not shadow them.
 REQUEST_KEYS = ("key_prefix", "blobs", "skip_duplicates", "canonicalize_source", "force_remirror")
@@ -28,32 +25,6 @@ RESERVED_FIELD_NAMES = frozenset({*REQUEST_KEYS, "object_id", "bucket_id"})
 
 MAX_DEPTH = 32
 MAX_FIELD_NAME_LENGTH = 255
-
-# Names users reach for that are not types, mapped to the type they most likely mean.
-_TYPE_SYNONYMS = {
-    "json": "object",
-    "dict": "object",
-    "map": "object",
-    "list": "array",
-    "str": "string",
-    "int": "integer",
-    "bool": "boolean",
-    "double": "float",
-    "decimal": "number",
-    "timestamp": "datetime",
-    "time": "datetime",
-    "document": "pdf",
-    "xlsx": "excel",
-    "spreadsheet": "excel",
-    "csv": "excel",
-    "photo": "image",
-    "picture": "image",
-    "movie": "video",
-    "sound": "audio",
-}
-
-_MISSING: Any = type("MissingType", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda self: False})()
-MISSING: Any = _MISSING
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -66,17 +37,22 @@ class FieldDef:
     properties: Mapping[str, FieldDef] | None = None
     items: FieldDef | None = None
     enum: tuple[Any, ...] | None = None
-    default: Any = MISSING
+    default: Any | NoDefaultType = NO_DEFAULT
     description: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def is_file(self) -> bool:
-        return self.type in FILE_TYPES
+        return FIELD_TYPES[self.type].is_file
 
     @property
     def has_default(self) -> bool:
-        return self.default is not MISSING
+        return self.default is not NO_DEFAULT
+
+    @property
+    def element(self) -> FieldDef:
+        """The innermost item below any arrays (the field itself when it is not an array)."""
+        return paths.array_depth(self)[1]
 
     @property
     def file_items(self) -> bool:
@@ -116,31 +92,12 @@ class SchemaDef:
 
     def walk(self) -> Iterator[tuple[tuple[str, ...], FieldDef]]:
         """Every field with its dotted path segments; array items share the array's path."""
-        stack: list[tuple[tuple[str, ...], FieldDef]] = [
-            ((name,), f) for name, f in reversed(list(self.fields.items()))
-        ]
-        while stack:
-            path, f = stack.pop()
-            yield path, f
-            node: FieldDef | None = f
-            while node is not None and node.type == "array":
-                node = node.items
-            if node is not None and node.properties:
-                stack.extend(((*path, k), v) for k, v in reversed(list(node.properties.items())))
+        return paths.walk(self)
 
     def lookup(self, dotted: str) -> FieldDef | None:
-        """The field a dotted path names, descending through objects and arrays of objects."""
-        fields: Mapping[str, FieldDef] | None = self.fields
-        found: FieldDef | None = None
-        for segment in dotted.split("."):
-            if fields is None or segment not in fields:
-                return None
-            found = fields[segment]
-            node: FieldDef | None = found
-            while node is not None and node.type == "array":
-                node = node.items
-            fields = node.properties if node is not None else None
-        return found
+        """The declared field a dotted path of names reaches (see :func:`schemakit._contract.paths.resolve`)."""
+        found = paths.resolve(self, dotted)
+        return found.field if found is not None and not found.indexed else None
 
 
 class _Reader:
@@ -226,7 +183,7 @@ class _Reader:
         ftype = raw_type.strip().lower()
         if ftype in ALL_TYPES:
             return ftype
-        suggestion = _TYPE_SYNONYMS.get(ftype)
+        suggestion = TYPE_ALIASES.get(ftype)
         hint = f"did you mean '{suggestion}'?" if suggestion else did_you_mean_hint(ftype, ALL_TYPES)
         if hint is None:
             hint = "valid types: " + ", ".join(ALL_TYPES)
@@ -293,7 +250,7 @@ class _Reader:
 
         if ftype is None:
             return None
-        if ftype in FILE_TYPES and not top_level and not path_is_top_level_items(path):
+        if FIELD_TYPES[ftype].is_file and not top_level and not path_is_top_level_items(path):
             self.report(
                 "nested_file_field",
                 (*path, "type"),
@@ -324,7 +281,7 @@ class _Reader:
                             f"enum value {describe(value)} is not a valid {ftype}",
                         )
                 enum = tuple(raw_enum)
-        default = MISSING
+        default: Any = NO_DEFAULT
         if "default" in spec and spec["default"] is not None:
             default = spec["default"]
             if not conforms(fdef, default):
@@ -335,7 +292,7 @@ class _Reader:
                 self.report(
                     "invalid_default", (*path, "default"), f"default {describe(default)} is not one of the enum values"
                 )
-        if enum is not None or default is not MISSING:
+        if enum is not None or default is not NO_DEFAULT:
             fdef = FieldDef(
                 name=name,
                 type=ftype,
@@ -372,36 +329,16 @@ def type_strict_equal(a: Any, b: Any) -> bool:
 def conforms(f: FieldDef, value: Any) -> bool:
     """Whether ``value`` is a valid (non-null) value of field ``f``: the plain reference rules.
 
-    Used for enum values and defaults at definition time; the compiled validator
-    implements the same rules as straight-line code.
+    Used for enum values and defaults at definition time; the type table holds
+    each type's rule, and the compiled validator states the same rules as
+    straight-line code.
     """
-    t = f.type
-    if t == "string":
-        ok = isinstance(value, str)
-    elif t == "integer":
-        ok = (isinstance(value, int) and not isinstance(value, bool)) or (
-            isinstance(value, float) and math.isfinite(value) and value.is_integer()
-        )
-    elif t in ("number", "float"):
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    elif t == "boolean":
-        ok = isinstance(value, bool)
-    elif t == "date":
-        ok = (isinstance(value, date) and not isinstance(value, datetime)) or (
-            isinstance(value, str) and parse_date(value) is not None
-        )
-    elif t == "datetime":
-        ok = isinstance(value, datetime) or (isinstance(value, str) and parse_datetime(value) is not None)
-    elif t == "object":
-        ok = isinstance(value, dict) and _object_conforms(f, value)
-    elif t == "array":
-        ok = isinstance(value, list) and (
-            f.items is None
-            or all((v is None and not f.items.required) or (v is not None and conforms(f.items, v)) for v in value)
-        )
-    else:
-        # file fields are supplied as blobs; they have no inline value to conform
-        ok = False
+    ok = FIELD_TYPES[f.type].accepts(value)
+    if ok and f.type == "object":
+        ok = _object_conforms(f, value)
+    elif ok and f.type == "array" and f.items is not None:
+        item = f.items
+        ok = all((v is None and not item.required) or (v is not None and conforms(item, v)) for v in value)
     if ok and f.enum is not None:
         ok = _in_enum(value, f.enum)
     return ok
@@ -466,7 +403,7 @@ def check_unique_key(schema: SchemaDef, unique_key: Any) -> tuple[tuple[str, ...
                 )
             )
             continue
-        if f.type not in SCALAR_TYPES:
+        if not FIELD_TYPES[f.type].is_scalar:
             issues.append(
                 Issue(
                     "non_scalar_unique_key",
