@@ -1,4 +1,4 @@
-"""The one result shape: every verdict schemakit returns has ``ok``, ``issues``, ``errors``, ``warnings``, ``to_dict()``.
+"""The one result shape: every verdict has ``ok``, ``issues``, ``errors``, ``warnings`` and ``to_dict()``.
 
 A result type mixes in :class:`ResultShape` and provides ``ok`` and
 ``issues`` (fields or properties); ``errors``, ``warnings``, ``__bool__`` and
