@@ -13,6 +13,7 @@ error (a bug: the traceback is printed). 130 on Ctrl-C, 141 on a closed pipe.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -27,6 +28,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from schemakit.cli._app import cli
     from schemakit.cli._errors import OutputClosed, UserError
 
+    if sys.stdout is None or sys.stderr is None:
+        # started with a standard stream closed (`>&-`): Python leaves it None, and every report
+        # write would fail; say so once, on whichever stream is left
+        if sys.stderr is not None:
+            sys.stderr.write("schemakit: error: standard output is closed\n")
+        return 2
     for stream in (sys.stdout, sys.stderr):
         # data may hold lone surrogates ("\ud800" is valid JSON); printed as \ud800 they stay valid JSON
         reconfigure = getattr(stream, "reconfigure", None)
@@ -51,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (BrokenPipeError, OutputClosed):
         _silence_stdout()
         return 141
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        return _output_failed(exc)
     except Exception:
         import traceback
 
@@ -63,7 +74,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 141
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        return _output_failed(exc)
     return rv if isinstance(rv, int) else 0
+
+
+# Errors of writing the report: a full disk (`> /dev/full`), a failing device, a closed descriptor.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EFBIG})
+
+
+def _output_failed(exc: OSError) -> int:
+    _silence_stdout()
+    sys.stderr.write(f"schemakit: error: cannot write the report to standard output: {exc.strerror or exc}\n")
+    return 2
 
 
 def _flush_stdout(*, raise_errors: bool = False) -> None:
@@ -76,7 +101,12 @@ def _flush_stdout(*, raise_errors: bool = False) -> None:
 
 
 def _silence_stdout() -> None:
-    # after the reader went away (`| head`), the interpreter's final flush would print a second error
+    # after the reader went away (`| head`) or the disk filled, the interpreter's final flush
+    # would print a second error: what is still buffered goes to /dev/null instead
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no descriptor behind stdout any more
+        pass
+    finally:
+        os.close(devnull)

@@ -83,7 +83,8 @@ def cli() -> None:
     default=1,
     show_default=True,
     metavar="N",
-    help="Worker processes for JSON Lines input (0: one per CPU); output is identical to --jobs 1.",
+    help="Worker processes for JSON Lines input (0: one per CPU); never more than the CPUs available to"
+    " this process or the blocks of input (512 KB each); output is identical to --jobs 1.",
 )
 @quiet_option
 @_pipe_guard
@@ -110,8 +111,7 @@ def validate(
       schemakit validate bucket.yaml big.jsonl --jobs 4 --format github
       cat objects.jsonl | schemakit validate bucket.json - --format json
     """
-    import os
-
+    from schemakit.cli._check import available_cpus
     from schemakit.cli._config import ValidateConfig
     from schemakit.cli._validate import run_validate
 
@@ -122,7 +122,7 @@ def validate(
         max_issues=max_issues,
         fail_fast=fail_fast,
         strict=strict,
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=jobs or available_cpus(),
         quiet=quiet,
     )
     return run_validate(cfg)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -23,7 +24,17 @@ from typing import IO, Any, NamedTuple
 
 from schemakit._issues import Issue
 from schemakit.cli._errors import UserError
-from schemakit.cli._inputs import DataSource, JsonItem, iter_json_items, json_line_of, read_text, stdin_binary
+from schemakit.cli._inputs import (
+    DataSource,
+    JsonItem,
+    JsonTooDeep,
+    iter_json_items,
+    json_error_message,
+    json_line_of,
+    plain_problem,
+    read_text,
+    stdin_binary,
+)
 
 # Block sizes bound memory: a block's findings are held until merged, and a block of short,
 # all-invalid lines yields several issues a line (about 200 bytes of Python objects per 60 bytes
@@ -72,13 +83,15 @@ class Chunk(NamedTuple):
     findings: list[Finding]
 
 
-def invalid_json_issue(exc: ValueError, *, jsonl: bool) -> Issue:
+def invalid_json_issue(exc: ValueError | RecursionError, *, jsonl: bool) -> Issue:
+    if isinstance(exc, RecursionError):
+        exc = JsonTooDeep()
     if isinstance(exc, json.JSONDecodeError):
         message = f"invalid JSON at column {exc.colno}: {exc.msg}"
     elif isinstance(exc, UnicodeDecodeError):
         message = f"not valid UTF-8: byte 0x{exc.object[exc.start]:02x} at byte column {exc.start + 1}"
     else:
-        message = f"invalid JSON: {exc}"
+        message = f"invalid JSON: {plain_problem(exc)}"
     return Issue("invalid_json", (), message, _JSONL_HINT if jsonl else None)
 
 
@@ -100,7 +113,7 @@ class ObjectChecker:
 
     def check_lines(self, lines: Iterable[bytes]) -> tuple[int, list[Finding]]:
         # the hot loop of the CLI: locals only, and nothing kept for an object without findings
-        loads = json.loads
+        parse = json.loads  # the C function itself, not the wrapper: this loop runs once per line
         validate = self._validate
         key_of = self._key
         findings: list[Finding] = []
@@ -110,8 +123,8 @@ class ObjectChecker:
         for raw in lines:
             lineno += 1
             try:
-                obj = loads(raw)
-            except ValueError as exc:
+                obj = parse(raw)
+            except (ValueError, RecursionError) as exc:
                 if not raw.strip():
                     continue  # a blank line is no object
                 append(Finding(objects, lineno, (invalid_json_issue(exc, jsonl=True),), None))
@@ -197,9 +210,9 @@ def json_source_chunk(checker: ObjectChecker, source: DataSource) -> Chunk:
     nbytes = source.size or 0
     try:
         items = list(iter_json_items(text))
-    except json.JSONDecodeError as exc:
-        issue = Issue("invalid_json", (), f"invalid JSON at column {exc.colno}: {exc.msg}")
-        return Chunk(1, 0, nbytes, [Finding(0, exc.lineno, (issue,), None)])
+    except ValueError as exc:
+        line, _, _ = json_error_message(exc)
+        return Chunk(1, 0, nbytes, [Finding(0, line, (invalid_json_issue(exc, jsonl=False),), None)])
     findings: list[Finding] = []
     if items and items[0].prefix[:1] == ("objects",) and len(items) > MAX_BATCH_OBJECTS:
         line = json_line_of(text, ("objects",))  # where the list opens
@@ -260,7 +273,34 @@ Task = RangeTask | JsonTask | bytes
 
 def _init_worker(spec: SchemaSpec) -> None:
     global _WORKER
+    # Ctrl-C reaches the whole process group: the parent reports the interruption once and
+    # terminates the pool, so a worker must not print a KeyboardInterrupt traceback of its own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = ObjectChecker(spec.compile())
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the platform has one)."""
+    sched_getaffinity = getattr(os, "sched_getaffinity", None)
+    if sched_getaffinity is not None:
+        return max(len(sched_getaffinity(0)), 1)
+    return os.cpu_count() or 1
+
+
+def worker_count(requested: int, sources: Iterable[DataSource]) -> int:
+    """Workers worth starting: at most the CPUs available and the tasks the input splits into.
+
+    More would only wait: a worker costs a process and a compiled validator, and
+    ``--jobs 1000000`` would otherwise try to fork that many.
+    """
+    tasks = 0
+    for source in sources:
+        if source.path is None:  # stdin: its length is unknown
+            return max(1, min(requested, available_cpus()))
+        tasks += 1 if source.kind == "json" else max(1, -(-(source.size or 0) // TASK_BYTES))
+        if tasks >= requested:
+            break
+    return max(1, min(requested, available_cpus(), tasks))
 
 
 def _work(task: Task) -> Chunk:

@@ -30,6 +30,49 @@ _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
 
+class JsonTooDeep(ValueError):
+    """JSON nested deeper than the parser can follow (the C scanner recurses once per level)."""
+
+    def __init__(self) -> None:
+        super().__init__(f"nested deeper than {max_json_depth()} levels")
+
+
+def max_json_depth() -> int:
+    # the scanner recurses once per level of nesting, within the interpreter's recursion limit,
+    # less the frames of the caller's stack
+    return max(sys.getrecursionlimit() - 100, 1)
+
+
+def loads(text: str | bytes) -> Any:
+    """``json.loads`` whose every failure is a ValueError: too deep (RecursionError) is :class:`JsonTooDeep`.
+
+    Integers past Python's digit limit already raise ValueError from ``int()``.
+    """
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise JsonTooDeep() from None
+
+
+def json_error_message(exc: ValueError) -> tuple[int, int | None, str]:
+    """``(line, column, problem)`` for any ValueError :func:`loads` raises; column None when it has none."""
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.lineno, exc.colno, exc.msg
+    return 1, None, plain_problem(exc)
+
+
+_DIGITS = re.compile(r"value has (\d+) digits")
+
+
+def plain_problem(exc: ValueError) -> str:
+    """The problem in words a user can act on (Python's digit-limit message names an interpreter setting)."""
+    text = str(exc)
+    digits = _DIGITS.search(text)
+    if "integer string conversion" in text and digits is not None:
+        return f"an integer of {digits[1]} digits; at most {sys.get_int_max_str_digits()} digits can be read"
+    return text
+
+
 # --------------------------------------------------------------------------- data sources
 
 
@@ -43,11 +86,15 @@ class DataSource:
     size: int | None
 
 
-def discover_data(args: Sequence[str]) -> list[DataSource]:
+def discover_data(args: Sequence[str], *, skipped: list[str] | None = None) -> list[DataSource]:
     """Expand the DATA arguments into sources, in command-line order, directories sorted.
 
-    Every problem (missing path, empty directory) is found before any output
-    is written, so a typo fails fast with exit 2 instead of after a long run.
+    Every problem with a path the user named (missing, an empty directory) is
+    found before any output is written, so a typo fails fast with exit 2
+    instead of after a long run. A file found inside a directory that cannot
+    be read (a dangling symbolic link, no permission) is not the user's typo:
+    with ``skipped`` given, its message goes there and the other files are
+    still checked (the caller reports it and exits 2 at the end).
     """
     sources: list[DataSource] = []
     seen: set[str] = set()
@@ -77,7 +124,12 @@ def discover_data(args: Sequence[str]) -> list[DataSource]:
             if key in seen:
                 continue
             seen.add(key)
-            sources.append(_source_for(label))
+            try:
+                sources.append(_source_for(label))
+            except UserError as exc:
+                if skipped is None or label == arg:
+                    raise
+                skipped.append(str(exc))
     return sources
 
 
@@ -92,6 +144,9 @@ def _walk_data_dir(root: str) -> Iterator[str]:
 
 def _source_for(label: str) -> DataSource:
     path = Path(label)
+    if not path.exists():
+        # a dangling symbolic link in a data directory: the file it names is missing
+        raise UserError(f"{label}: no such file (a symbolic link to a missing file)")
     if not os.access(label, os.R_OK):
         raise UserError(f"{label}: permission denied")
     kind: Literal["jsonl", "json"] = "json" if label.lower().endswith(JSON_SUFFIXES) else "jsonl"
@@ -99,7 +154,10 @@ def _source_for(label: str) -> DataSource:
 
 
 def stdin_binary() -> Any:
-    return sys.stdin.buffer
+    stdin = sys.stdin
+    if stdin is None:  # started with standard input closed (`<&-`)
+        raise UserError("-: standard input is closed")
+    return stdin.buffer
 
 
 # --------------------------------------------------------------------------- config documents
@@ -121,8 +179,8 @@ class Document:
             if self.is_yaml:
                 return self._yaml_line(path)
             return json_line_of(self.text, path)
-        except Exception:
-            # locating is a courtesy; a report must never fail because a path is odd
+        except (ValueError, IndexError, RecursionError):
+            # locating is a courtesy; a report must never fail because a path is odd or the text deep
             return 1
 
     def _yaml_line(self, path: IssuePath) -> int:
@@ -184,6 +242,12 @@ def load_document(label: str, *, what: str) -> Document:
 
         try:
             data = yaml.load(text, Loader=_yaml_loader())  # a safe loader, chosen above
+        except RecursionError:
+            # PyYAML composes recursively: a document nested thousands deep exhausts the stack
+            problem = f"nested deeper than {max_json_depth()} levels"
+            raise DocumentSyntaxError(label, what, "invalid_yaml", 1, None, problem) from None
+        except ValueError as exc:  # an integer past Python's digit limit
+            raise DocumentSyntaxError(label, what, "invalid_yaml", 1, None, plain_problem(exc)) from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -191,21 +255,26 @@ def load_document(label: str, *, what: str) -> Document:
             raise DocumentSyntaxError(label, what, "invalid_yaml", line, column, problem) from None
     else:
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DocumentSyntaxError(label, what, "invalid_json", exc.lineno, exc.colno, exc.msg) from None
+            data = loads(text)
+        except ValueError as exc:
+            raise DocumentSyntaxError(label, what, "invalid_json", *json_error_message(exc)) from None
     return Document(label, data, text, is_yaml)
 
 
 class DocumentSyntaxError(UserError):
     """A config file that is not valid JSON/YAML: exit 2 where the command needs it, an issue where it checks it."""
 
-    def __init__(self, label: str, what: str, code: str, line: int, column: int, problem: str) -> None:
+    def __init__(self, label: str, what: str, code: str, line: int, column: int | None, problem: str) -> None:
         kind = "YAML" if code == "invalid_yaml" else "JSON"
-        super().__init__(f"{label}: {what} is not valid {kind} at line {line}, column {column}: {problem}")
+        if column is None:  # a problem of the whole value (too deep, too many digits), not of a position
+            super().__init__(f"{label}: {what} is not valid {kind}: {problem}")
+            message = f"invalid {kind}: {problem}"
+        else:
+            super().__init__(f"{label}: {what} is not valid {kind} at line {line}, column {column}: {problem}")
+            message = f"invalid {kind} at column {column}: {problem}"
         self.label = label
         self.line = line
-        self.issue = Issue(code, (), f"invalid {kind} at column {column}: {problem}")
+        self.issue = Issue(code, (), message)
 
 
 # --------------------------------------------------------------------------- JSON positions
@@ -229,7 +298,7 @@ def json_line_of(text: str, path: IssuePath) -> int:
             if found is None:
                 break
             pos = found
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, RecursionError):
         pass
     return text.count("\n", 0, pos) + 1
 
@@ -274,10 +343,10 @@ def iter_json_items(text: str) -> Iterator[JsonItem]:
     One object gives itself (prefix ``()``), a list gives its items (prefix
     ``(i,)``), a CreateObjectsBatchRequest (a mapping whose only key is
     ``objects``, a list) gives its objects (prefix ``("objects", i)``), so an
-    issue's pointer addresses the file. Raises ``json.JSONDecodeError`` for a
-    malformed file before yielding anything: the whole file is parsed first.
+    issue's pointer addresses the file. Raises ValueError (see :func:`loads`)
+    for a malformed file before yielding anything: the whole file is parsed first.
     """
-    data = json.loads(text)
+    data = loads(text)
     start = _skip_ws(text, 0)
     if isinstance(data, list):
         yield from _array_items(text, start, data, ())

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from schemakit._issues import Issue, SchemaDefinitionError, describe
-from schemakit.cli._check import Chunk, ObjectChecker, ParallelChecker, SchemaSpec, serial_chunks
+from schemakit.cli._check import Chunk, ObjectChecker, ParallelChecker, SchemaSpec, serial_chunks, worker_count
 from schemakit.cli._config import ValidateConfig
 from schemakit.cli._errors import UserError
 from schemakit.cli._inputs import DataSource, Document, discover_data, load_document
@@ -186,13 +186,17 @@ def progress_bar(total: int, enabled: bool) -> Iterator[Any]:
 
 def run_validate(cfg: ValidateConfig) -> int:
     compiled, spec = compile_schema_file(cfg.schema, strict=cfg.strict)
-    sources = discover_data(cfg.data)
+    skipped: list[str] = []
+    sources = discover_data(cfg.data, skipped=skipped)
+    for message in skipped:
+        sys.stderr.write(f"schemakit: error: {message}\n")
     reporter = make_reporter(cfg.format, quiet=cfg.quiet)
     unique_fields = tuple(getattr(compiled, "unique_key_fields", ()) or ())
     run = ValidationRun(reporter, cfg, unique_fields)
     checker = ObjectChecker(compiled)
     # the pool forks before the progress bar starts its refresh thread
-    pool = ParallelChecker(spec, cfg.jobs) if cfg.jobs > 1 else None
+    jobs = worker_count(cfg.jobs, sources)
+    pool = ParallelChecker(spec, jobs) if jobs > 1 else None
     total = sum(src.size or 0 for src in sources)
     try:
         chunks = pool.chunks(sources) if pool is not None else serial_chunks(checker, sources)
@@ -212,4 +216,6 @@ def run_validate(cfg: ValidateConfig) -> int:
         if pool is not None:
             pool.close()
     reporter.finish(run.summary)
+    if skipped:
+        return 2  # what could be read was checked and reported, but not all the input was
     return 1 if run.failed else 0

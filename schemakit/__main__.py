@@ -1,0 +1,7 @@
+"""``python -m schemakit``: the console script, for environments without it on PATH."""
+
+import sys
+
+from schemakit.cli import main
+
+sys.exit(main())
