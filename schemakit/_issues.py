@@ -9,20 +9,18 @@ be parsed, a mapping with no value).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from schemakit._contract.paths import json_pointer
+
+__all__ = ["Issue", "json_pointer"]
 
 PathSegment = str | int
 Path = tuple[PathSegment, ...]
 Severity = Literal["error", "warning"]
-
-
-def json_pointer(path: Sequence[PathSegment]) -> str:
-    """RFC 6901 pointer for a path: ``("blobs", 0, "type")`` -> ``"/blobs/0/type"``."""
-    if not path:
-        return ""
-    return "".join("/" + str(seg).replace("~", "~0").replace("/", "~1") for seg in path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,14 +123,38 @@ def did_you_mean_hint(word: str, candidates: Iterable[str], *, limit: int = 3) -
 
 
 def describe(value: Any) -> str:
-    """A short, safe description of a found value for messages: its JSON kind and a clipped repr."""
+    """A short, safe description of a found value for messages: its JSON kind and a clipped repr.
+
+    Total over every Python value: an integer past the interpreter's digit
+    limit is described by its length, a value whose ``__repr__`` raises by its kind.
+    """
     kind = json_kind(value)
     if kind in ("object", "array"):
         return kind
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:
+        if isinstance(value, int):  # past sys.get_int_max_str_digits(): repr refuses to convert it
+            return f"an integer of {int_digits(value)} digits"
+        return f"{kind} (unprintable)"
+    except Exception:  # a foreign object's own __repr__ may raise anything; the message must still be built
+        return f"{kind} (unprintable)"
     if len(text) > 60:
         text = text[:57] + "..."
     return f"{kind} {text}"
+
+
+def int_digits(value: int) -> int:
+    """How many decimal digits ``value`` has, without converting it to text (which may be refused)."""
+    if value == 0:
+        return 1
+    digits = int(math.log10(abs(value))) + 1
+    # log10 is a float: correct its rounding at the boundaries by exact comparison
+    if abs(value) >= 10**digits:
+        digits += 1
+    elif abs(value) < 10 ** (digits - 1):
+        digits -= 1
+    return digits
 
 
 def json_kind(value: Any) -> str:
