@@ -307,7 +307,7 @@ def test_unknown_extractor_name_and_version() -> None:
     res = resolve(request(version="v9"))
     issue = only(res, "unknown_extractor")
     assert issue.path == ("feature_extractor", "version")
-    assert issue.hint == "known versions: v1"
+    assert issue.hint == "image_extractor has versions: v1"
 
 
 def test_missing_version_is_reported_and_checking_goes_on() -> None:

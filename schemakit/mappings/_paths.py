@@ -1,8 +1,9 @@
-"""Dotted source paths: resolving them against a schema, suggesting fixes, reading them from objects.
+"""Source paths of a collection: resolving them against a schema, suggesting fixes, reading them from objects.
 
-A path is split into segments once, when a collection is resolved; everything
-afterwards (type checks, output schemas, the compiled ``map_object`` getters)
-works on the resolved :class:`SourcePath`, never on the string again.
+A path is resolved once, when a collection is resolved, by the contract's
+:func:`schemakit._contract.paths.resolve`; everything afterwards (type checks,
+output schemas, the compiled ``map_object`` getters) works on its resolved
+steps, never on the string again.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 import copy
 import difflib
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from schemakit._contract import paths
 from schemakit._contract.bucket import FieldDef, SchemaDef
 from schemakit._contract.sentinels import ABSENT
 
@@ -28,26 +30,29 @@ NEAR_TIE = 0.05
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
-    """One segment of a resolved path and how many array levels its field wraps items in."""
-
-    key: str
-    arrays: int
-
-
-@dataclass(frozen=True, slots=True)
 class SourcePath:
-    """A path that resolved: its segments, the field it names, and whether reading it fans out."""
+    """A source path that names a declared field: the core's resolution, and what a collection adds to it."""
 
-    dotted: str
-    steps: tuple[Step, ...]
+    resolved: paths.Resolved
     field: FieldDef
-    fans_out: bool
-    """True when the path passes through an array of objects, so one object yields a list of values."""
+    """The field the path names (``resolved.field``, known to be declared)."""
+
+    @property
+    def dotted(self) -> str:
+        return self.resolved.dotted
+
+    @property
+    def steps(self) -> tuple[paths.Step, ...]:
+        return self.resolved.steps
+
+    @property
+    def fans_out(self) -> bool:
+        """True when the path passes through an array of objects, so one object yields a list of values."""
+        return self.resolved.fans_out
 
     @property
     def last(self) -> str:
-        return self.steps[-1].key
+        return self.resolved.last
 
     @property
     def top_level_file(self) -> bool:
@@ -66,39 +71,20 @@ def _renamed(f: FieldDef, name: str) -> FieldDef:
     return f if f.name == name else replace(f, name=name)
 
 
-def _array_depth(f: FieldDef) -> tuple[int, FieldDef]:
-    """How many array levels wrap ``f``'s innermost item, and that item."""
-    depth = 0
-    node = f
-    while node.type == "array" and node.items is not None:
-        depth += 1
-        node = node.items
-    return depth, node
+def resolve_path(schema: SchemaDef, path: str | paths.Segments) -> SourcePath | None:
+    """The declared field a source path names, or None when the source has no such field.
 
-
-def resolve_path(schema: SchemaDef, dotted: str) -> SourcePath | None:
-    """Resolve a dotted path: through objects, through arrays of objects to their item fields."""
-    if not dotted:
+    The walk is the contract's (:func:`schemakit._contract.paths.resolve`:
+    through objects, and through arrays of objects to their items' fields). A
+    collection refuses two of its outcomes, which read as "not found": an
+    *open* path (below a file field or an undeclared structure: it has no
+    type to check an input against or to give an output field) and an
+    *indexed* one (a source field is a whole field, never one element of it).
+    """
+    found = paths.resolve(schema, path)
+    if found is None or found.field is None or found.indexed:
         return None
-    fields: Mapping[str, FieldDef] | None = schema.fields
-    steps: list[Step] = []
-    found: FieldDef | None = None
-    for key in dotted.split("."):
-        if fields is None:
-            return None
-        found = fields.get(key)
-        if found is None:
-            return None
-        depth, inner = _array_depth(found)
-        steps.append(Step(key, depth))
-        fields = inner.properties if inner.type == "object" else None
-    assert found is not None
-    return SourcePath(dotted, tuple(steps), found, any(step.arrays for step in steps[:-1]))
-
-
-def iter_paths(schema: SchemaDef) -> Iterator[str]:
-    for segments, _ in schema.walk():
-        yield ".".join(segments)
+    return SourcePath(found, found.field)
 
 
 def closest(word: str, candidates: Iterable[str], *, limit: int = 3, cutoff: float = 0.6) -> list[str]:
@@ -146,12 +132,12 @@ def suggest_paths(schema: SchemaDef, dotted: str, *, limit: int = 3) -> list[str
     those, paths ending in the same segment, which catches ``title`` written
     for ``metadata.title``.
     """
-    paths = list(itertools.islice(iter_paths(schema), MAX_SUGGESTION_CANDIDATES))
-    found = closest(dotted, paths, limit=limit)
+    known = list(itertools.islice(paths.all_paths(schema), MAX_SUGGESTION_CANDIDATES))
+    found = closest(dotted, known, limit=limit)
     if found:
         return found
     leaf = dotted.rsplit(".", 1)[-1].casefold()
-    return [p for p in paths if p.rsplit(".", 1)[-1].casefold() == leaf and p != dotted][:limit]
+    return [p for p in known if p.rsplit(".", 1)[-1].casefold() == leaf and p != dotted][:limit]
 
 
 def quote_list(names: list[str]) -> str:
@@ -162,15 +148,25 @@ def quote_list(names: list[str]) -> str:
 
 
 def compile_getter(path: SourcePath) -> Getter:
-    """A closure reading ``path`` from a source object, built once per resolution.
+    """A closure reading ``path`` from a source object, built once per resolution from its resolved steps.
 
     Segments are bound into nested closures here so reading an object does no
     string work. A top-level file field reads its blob dict (or, for an array
     of files, the list of blob dicts) from ``blobs`` when the object does not
     carry the field itself, as a collection document would.
+
+    This is :func:`schemakit._contract.paths.read` under the collection
+    contract's reading, which differs from a filter's in four pinned ways, so
+    it is compiled here rather than delegated: a null counts as absent (a
+    filter sees a null); any ``Mapping`` is an object (a filter reads only
+    dicts); a fan-out knows from the schema how many array levels each step
+    wraps, descends that deep and flattens nested fan-outs into one list,
+    where a present empty array gives ``[]`` rather than absent (a filter's
+    ``FanOut`` is never empty); and a digit segment is a name, never a list
+    index (a collection's paths are never indexed).
     """
     if path.top_level_file:
-        return _file_getter(path.last, many=path.field.type == "array")
+        return _file_getter(path.last, many=path.field.file_items)
     getter: Getter = _identity
     inner_fans_out = False
     last_index = len(path.steps) - 1

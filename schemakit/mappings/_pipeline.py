@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path as FilePath
 from typing import Any
 
+from schemakit._contract.bucket import SchemaDef, read_bucket_schema
+from schemakit._contract.results import ResultShape
 from schemakit._issues import Issue, Path, SchemakitError, describe
 from schemakit.mappings._paths import closest_hint
 from schemakit.mappings._registry import ExtractorRegistry
@@ -24,7 +26,6 @@ from schemakit.mappings._resolver import (
     read_collection_source,
     resolve,
 )
-from schemakit._contract.bucket import SchemaDef, read_bucket_schema
 
 MANIFEST_KEYS = ("buckets", "collections", "extractors", "name", "description", "version", "metadata")
 
@@ -79,8 +80,12 @@ def _table(raw: Any, name: str, issues: list[Issue]) -> Mapping[str, Any]:
     return {}
 
 
-class PipelineResolution:
-    """Every collection of a manifest resolved: ``collections`` by id, ``order`` upstream first."""
+class PipelineResolution(ResultShape):
+    """Every collection of a manifest resolved: ``collections`` by id, ``order`` upstream first.
+
+    Has the one result shape: ``ok``, ``issues``, ``errors``, ``warnings``,
+    ``to_dict()`` and ``bool(pipeline)`` (= ``ok``).
+    """
 
     __slots__ = ("collections", "manifest_issues", "order")
 
@@ -103,11 +108,9 @@ class PipelineResolution:
     def ok(self) -> bool:
         return not any(i.is_error for i in self.manifest_issues) and all(c.ok for c in self.collections.values())
 
-    def to_dict(self) -> dict[str, Any]:
+    def _payload(self) -> dict[str, Any]:
         return {
-            "ok": self.ok,
             "order": list(self.order),
-            "issues": [i.to_dict() for i in self.issues],
             "collections": {cid: self.collections[cid].to_dict() for cid in self.order},
         }
 

@@ -16,9 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from schemakit._contract.bucket import SchemaDef, read_bucket_schema
+from schemakit._contract.types import FIELD_TYPES
 from schemakit._issues import Issue, SchemaDefinitionError, describe
 from schemakit._resources import data_path
-from schemakit._contract.bucket import ALL_TYPES, SchemaDef, read_bucket_schema
 
 BUILTIN_CATALOG = "extractors.json"
 
@@ -132,8 +133,8 @@ def _read_types(raw: Any, path: tuple[str | int, ...], bad: Any) -> list[str]:
     out: list[str] = []
     for value in raw:
         t = value.strip().lower() if isinstance(value, str) else None
-        if t not in ALL_TYPES:
-            bad(path, f"{describe(value)} is not a field type", hint="field types: " + ", ".join(ALL_TYPES))
+        if t is None or t not in FIELD_TYPES:
+            bad(path, f"{describe(value)} is not a field type", hint="field types: " + ", ".join(FIELD_TYPES))
         elif t not in out:
             out.append(t)
     return out

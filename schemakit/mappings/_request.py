@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from schemakit._contract.sentinels import NO_DEFAULT, NOT_GIVEN
+from schemakit._contract.types import FIELD_TYPES
 from schemakit._issues import Issue, Path, describe
 from schemakit.mappings._paths import closest, closest_hint
-from schemakit._contract.sentinels import NO_DEFAULT, NOT_GIVEN
 
 INVALID = "invalid_collection_request"
 COLLECTION_NAME = re.compile(r"[A-Za-z0-9_-]{3,100}")
@@ -105,6 +106,7 @@ class RequestSpec:
     name: str | None = None
     source: SourceSpec = field(default_factory=SourceSpec)
     input_schema: Any = NOT_GIVEN
+    """The raw ``input_schema``; NOT_GIVEN when the request leaves it out (a null one reads as left out)."""
     extractor_name: str | None = None
     version: str | None = None
     inputs: list[InputSpec] = field(default_factory=list)
@@ -400,23 +402,23 @@ class RequestReader:
         return out
 
 
+# The Python kinds a parsed default arrives as (JSON, and YAML, which reads unquoted dates as
+# date objects) and the field type each gives its output field, most specific class first
+# (a bool is an int, a datetime is a date). The type table's value rules cannot choose here:
+# 5.0 is a valid integer, number and float alike, and the output keeps the default's own kind.
+_DEFAULT_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "boolean"),
+    (int, "integer"),
+    (float, "float"),
+    (str, "string"),
+    (list, "array"),
+    (Mapping, "object"),
+    (datetime, "datetime"),
+    (date, "date"),
+)
+assert all(name in FIELD_TYPES for _, name in _DEFAULT_KINDS)
+
+
 def default_type(value: Any) -> str | None:
-    """The field type a passthrough default gives its output field."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, Mapping):
-        return "object"
-    # YAML manifests read unquoted dates as date objects
-    if isinstance(value, datetime):
-        return "datetime"
-    if isinstance(value, date):
-        return "date"
-    return None
+    """The field type a passthrough default gives its output field; None for a value no JSON document holds."""
+    return next((name for kind, name in _DEFAULT_KINDS if isinstance(value, kind)), None)

@@ -14,7 +14,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from schemakit._issues import Issue, Path, describe
+from schemakit._contract import paths
+from schemakit._contract.bucket import FieldDef, SchemaDef, read_bucket_schema
+from schemakit._contract.results import ResultShape
+from schemakit._contract.sentinels import NO_DEFAULT, NOT_GIVEN
+from schemakit._issues import Issue, Path, SchemakitError, describe
 from schemakit.mappings._paths import (
     SourcePath,
     closest_hint,
@@ -25,8 +29,6 @@ from schemakit.mappings._paths import (
 from schemakit.mappings._registry import ExtractorDefinition, ExtractorInput, ExtractorRegistry
 from schemakit.mappings._request import FE, InputSpec, PassthroughSpec, RequestReader, RequestSpec, default_type
 from schemakit.mappings._runtime import FieldPlan, InputPlan, Mapper, compile_mapper
-from schemakit._contract.bucket import FieldDef, SchemaDef, read_bucket_schema
-from schemakit._contract.sentinels import NO_DEFAULT, NOT_GIVEN
 
 TARGET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # names every output document already has, so no passthrough may take them
@@ -61,6 +63,8 @@ COLLECTION_SYSTEM_FIELDS: tuple[str, ...] = (
 )
 COLLECTION_SYSTEM_PREFIXES: tuple[str, ...] = ("__",)
 MAX_LISTED_DIFFERENCES = 10
+# The field types a ``vector`` input mapping may read: the contract checks a vector only for being an array.
+VECTOR_SOURCE_TYPES: tuple[str, ...] = ("array",)
 
 
 def not_found_message(path: str) -> str:
@@ -148,8 +152,12 @@ def _source_from_schema(raw: Any, unusable: str) -> Source:
     return Source(schema)
 
 
-class CollectionResolution:
-    """The outcome of resolving one collection: its issues, schemas and compiled object mapper."""
+class CollectionResolution(ResultShape):
+    """The outcome of resolving one collection: its issues, schemas and compiled object mapper.
+
+    Has the one result shape: ``ok``, ``issues``, ``errors``, ``warnings``,
+    ``to_dict()`` and ``bool(resolution)`` (= ``ok``).
+    """
 
     __slots__ = (
         "_field_plans",
@@ -165,6 +173,9 @@ class CollectionResolution:
         "source_ids",
         "source_type",
     )
+
+    issues: list[Issue]
+    """Every problem found, in the order a reader checks by hand; warnings included."""
 
     def __init__(
         self,
@@ -202,14 +213,6 @@ class CollectionResolution:
         return not any(i.is_error for i in self.issues)
 
     @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.is_error]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if not i.is_error]
-
-    @property
     def input_schema(self) -> dict[str, Any]:
         """The schema input mappings were checked against, ``{"properties": {...}}`` (empty when unknown)."""
         return self.input_def.to_dict() if self.input_def is not None else {"properties": {}}
@@ -234,12 +237,10 @@ class CollectionResolution:
             mapper = self._mapper = compile_mapper(self._input_plans, self._field_plans)
         return mapper(obj)
 
-    def to_dict(self) -> dict[str, Any]:
+    def _payload(self) -> dict[str, Any]:
         return {
             "collection_id": self.collection_id,
             "collection_name": self.collection_name,
-            "ok": self.ok,
-            "issues": [i.to_dict() for i in self.issues],
             "input_schema": self.input_schema,
             "output_schema": self.output_schema,
         }
@@ -249,14 +250,18 @@ class CollectionResolution:
         return f"<CollectionResolution {label} ok={self.ok} issues={len(self.issues)}>"
 
 
-class UnresolvedCollectionError(ValueError):
-    """``map_object`` on a resolution that has errors; ``issues`` are those errors."""
+class UnresolvedCollectionError(SchemakitError):
+    """``map_object`` on a resolution that has errors; ``issues`` are those errors.
 
-    def __init__(self, issues: list[Issue]) -> None:
-        self.issues = issues
-        listed = "; ".join(str(i) for i in issues[:3])
-        more = f" (and {len(issues) - 3} more)" if len(issues) > 3 else ""
-        super().__init__(f"cannot map objects through a collection that did not resolve: {listed}{more}")
+    A :class:`schemakit.SchemakitError` (so also a ``ValueError``), but not a
+    :class:`schemakit.MappingError`: the object is not at fault, the resolution is.
+    """
+
+    def __init__(self, issues: Iterable[Issue]) -> None:
+        found = list(issues)
+        listed = "; ".join(str(i) for i in found[:3])
+        more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+        super().__init__(found, f"cannot map objects through a collection that did not resolve: {listed}{more}")
 
 
 def resolve(
@@ -392,8 +397,8 @@ class _Resolver:
             where: Path = ("input_schema", "properties")
             for i, seg in enumerate(segments):
                 where = (*where, seg) if i == 0 else (*where, "properties", seg)
-            dotted = ".".join(segments)
-            found = resolve_path(source, dotted)
+            dotted = paths.dotted(segments)
+            found = resolve_path(source, segments)
             if found is None:
                 close = suggest_paths(source, dotted)
                 self.report(
@@ -443,7 +448,8 @@ class _Resolver:
                 "unknown_extractor",
                 (*FE, "version"),
                 f"{name!r} has no version {version!r}",
-                hint="known versions: " + ", ".join(versions),
+                # named, as the hint of an unknown name lists the extractors it knows
+                hint=f"{name} has versions: " + ", ".join(versions),
             )
         return found
 
@@ -507,12 +513,12 @@ class _Resolver:
         ftype = found.field.type
         if spec.kind == "vector":
             # the fine print: a vector mapping is checked only for resolving to an array field
-            if ftype != "array":
+            if ftype not in VECTOR_SOURCE_TYPES:
                 self.report(
                     "input_type_mismatch",
                     spec.path_where,
                     f"a vector mapping needs an array field; source field '{spec.path}' is {ftype}",
-                    hint=self.fields_of_types(schema, ("array",)),
+                    hint=self.fields_of_types(schema, VECTOR_SOURCE_TYPES),
                 )
         elif declared is not None and ftype not in declared.accepts:
             self.report(
@@ -548,9 +554,9 @@ class _Resolver:
             return None
         wanted = set(types)
         found: list[str] = []
-        for segments, f in schema.walk():
+        for segments, f in paths.walk(schema):
             if f.type in wanted:
-                found.append(".".join(segments))
+                found.append(paths.dotted(segments))
                 if len(found) == 3:
                     break
         if not found:
@@ -600,10 +606,10 @@ class _Resolver:
 
     def report_gap_hits(self) -> None:
         by_source: dict[tuple[str, Path], list[str]] = {}
-        for name, paths in self.gap_hits.items():
-            by_source.setdefault(self.gaps[name], []).extend(paths)
-        for (source_id, where), paths in by_source.items():
-            used = ", ".join(f"'{p}'" for p in dict.fromkeys(paths))
+        for name, hits in self.gap_hits.items():
+            by_source.setdefault(self.gaps[name], []).extend(hits)
+        for (source_id, where), used_paths in by_source.items():
+            used = ", ".join(f"'{p}'" for p in dict.fromkeys(used_paths))
             self.report(
                 "unresolved_source",
                 where,
@@ -688,25 +694,21 @@ class _OutputFields:
         where: Path = (*FE, "include_all_source_fields")
         if self.claim(name, where, f"source field {name!r} passed by include_all_source_fields"):
             self.fields[name] = f
-            top = resolve_path(schema, name)
-            assert top is not None
+            top = resolve_path(schema, (name,))
+            assert top is not None  # a top-level field of the schema always resolves
             self.plans.append(FieldPlan(name, top, where, name, False, NO_DEFAULT))
 
 
 def type_signature(f: FieldDef) -> str:
     """``string``, ``array of string``: the type as compared between schemas."""
-    parts = [f.type]
-    node = f.items
-    while node is not None:
-        parts.append(node.type)
-        node = node.items
-    return " of ".join(parts)
+    depth, element = paths.array_depth(f)
+    return " of ".join(["array"] * depth + [element.type])
 
 
 def schema_differences(a: SchemaDef, b: SchemaDef, a_id: str, b_id: str) -> list[str]:
     """Every field-level difference between two source schemas, as short phrases."""
-    left = {".".join(p): f for p, f in a.walk()}
-    right = {".".join(p): f for p, f in b.walk()}
+    left = {paths.dotted(p): f for p, f in paths.walk(a)}
+    right = {paths.dotted(p): f for p, f in paths.walk(b)}
     out: list[str] = []
     for path, f in left.items():
         g = right.get(path)

@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from schemakit._contract.sentinels import ABSENT, NO_DEFAULT
 from schemakit._issues import Issue, MappingError, Path, describe
 from schemakit.mappings._paths import SourcePath, compile_getter, constant
-from schemakit._contract.sentinels import ABSENT, NO_DEFAULT
 
 Mapper = Callable[[Any], dict[str, dict[str, Any]]]
 
