@@ -4,11 +4,15 @@ Every pillar starts here: the object validator compiles the tree, the filter
 checker and the collection resolver look paths up in it, the strategies
 generate from it. Reading never raises; it returns the tree (or None when the
 structure is unusable) together with every definition issue found.
+
+:func:`check_bucket` is the one definition check: a ``bucket_schema`` and its
+unique key, read together, so no caller has to filter or merge what two
+readers said about the same field.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +21,15 @@ from schemakit._contract.sentinels import NO_DEFAULT, NoDefaultType
 from schemakit._contract.types import ALL_TYPES, FIELD_TYPES, FILE_TYPES, METADATA_TYPES, SCALAR_TYPES, TYPE_ALIASES
 from schemakit._issues import Issue, Path, SchemaDefinitionError, describe, did_you_mean_hint
 
-__all__ = ["ALL_TYPES", "FILE_TYPES", "METADATA_TYPES", "SCALAR_TYPES"]
+__all__ = [
+    "ALL_TYPES",
+    "FILE_TYPES",
+    "METADATA_TYPES",
+    "SCALAR_TYPES",
+    "BucketDefinition",
+    "check_bucket",
+    "read_bucket",
+]
 
 # Keys of CreateObjectRequest itself (plus ids the server assigns): a schema field may not shadow them.
 REQUEST_KEYS = ("key_prefix", "blobs", "skip_duplicates", "canonicalize_source", "force_remirror")
@@ -57,7 +69,7 @@ class FieldDef:
     @property
     def file_items(self) -> bool:
         """A top-level array of files: several blobs for one property."""
-        return self.type == "array" and self.items is not None and self.items.is_file
+        return self.items is not None and self.items.is_file  # only arrays have items
 
     def to_dict(self) -> dict[str, Any]:
         """The normalized definition as a bucket_schema field dict (unknown keys kept)."""
@@ -105,6 +117,8 @@ class _Reader:
 
     def __init__(self) -> None:
         self.issues: list[Issue] = []
+        # top-level names that were declared but left out of the tree for their own issues
+        self.dropped: set[str] = set()
 
     def report(self, code: str, path: Path, message: str, hint: str | None = None) -> None:
         self.issues.append(Issue(code, path, message, hint))
@@ -142,6 +156,8 @@ class _Reader:
             )
             if fdef is not None and name_ok:
                 out[fdef.name] = fdef
+            elif top_level and isinstance(name, str):
+                self.dropped.add(name)
         return out
 
     def check_name(self, name: Any, path: Path, *, top_level: bool) -> bool:
@@ -226,7 +242,7 @@ class _Reader:
         properties: dict[str, FieldDef] | None = None
         raw_props = spec.get("properties")
         if raw_props is not None:
-            if ftype is not None and ftype != "object":
+            if ftype is not None and FIELD_TYPES[ftype].check_kind != "object":
                 self.report(
                     "misplaced_keyword",
                     (*path, "properties"),
@@ -238,7 +254,7 @@ class _Reader:
         items: FieldDef | None = None
         raw_items = spec.get("items")
         if raw_items is not None:
-            if ftype is not None and ftype != "array":
+            if ftype is not None and FIELD_TYPES[ftype].check_kind != "array":
                 self.report(
                     "misplaced_keyword",
                     (*path, "items"),
@@ -334,9 +350,10 @@ def conforms(f: FieldDef, value: Any) -> bool:
     straight-line code.
     """
     ok = FIELD_TYPES[f.type].accepts(value)
-    if ok and f.type == "object":
+    # the reader gives properties only to objects and items only to arrays
+    if ok and f.properties is not None:
         ok = _object_conforms(f, value)
-    elif ok and f.type == "array" and f.items is not None:
+    elif ok and f.items is not None:
         item = f.items
         ok = all((v is None and not item.required) or (v is not None and conforms(item, v)) for v in value)
     if ok and f.enum is not None:
@@ -358,15 +375,19 @@ def _object_conforms(f: FieldDef, value: dict[Any, Any]) -> bool:
 
 def read_bucket_schema(raw: Any) -> tuple[SchemaDef | None, list[Issue]]:
     """Read a bucket_schema dict (or a pydantic BucketSchema) without raising."""
-    if hasattr(raw, "model_dump"):
-        raw = raw.model_dump(mode="python", exclude_unset=True, by_alias=True)
-    reader = _Reader()
-    schema = reader.read_schema(raw)
-    return schema, reader.issues
+    definition = read_bucket(raw)
+    return definition.schema, definition.issues
 
 
-def check_unique_key(schema: SchemaDef, unique_key: Any) -> tuple[tuple[str, ...], list[Issue]]:
-    """Validate a UniqueKeyConfig against a schema; returns the key fields and the issues."""
+def check_unique_key(
+    schema: SchemaDef, unique_key: Any, *, dropped: Collection[str] = ()
+) -> tuple[tuple[str, ...], list[Issue]]:
+    """Validate a UniqueKeyConfig against a schema; returns the key fields and the issues.
+
+    ``dropped`` names fields the schema declared but whose definitions were
+    broken: their issues are reported already, so a key naming one is not
+    also an unknown field (it is left out of the key fields).
+    """
     if hasattr(unique_key, "model_dump"):
         unique_key = unique_key.model_dump(mode="python", exclude_unset=True)
     issues: list[Issue] = []
@@ -392,6 +413,8 @@ def check_unique_key(schema: SchemaDef, unique_key: Any) -> tuple[tuple[str, ...
             )
             continue
         f = schema.fields.get(name)
+        if f is None and name in dropped:
+            continue
         if f is None:
             what = "nested path" if "." in name else "field"
             issues.append(
@@ -415,6 +438,50 @@ def check_unique_key(schema: SchemaDef, unique_key: Any) -> tuple[tuple[str, ...
             continue
         good.append(name)
     return tuple(good), issues
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class BucketDefinition:
+    """A bucket_schema and its unique key, read together by :func:`read_bucket`."""
+
+    schema: SchemaDef | None
+    """The field tree, or None when the structure is unusable."""
+    unique_key: tuple[str, ...]
+    """The unique key's fields that name usable scalar fields (empty without a key)."""
+    issues: list[Issue]
+    """Every definition issue: the schema's, in reading order, then the unique key's."""
+
+    @property
+    def ok(self) -> bool:
+        return self.schema is not None and not any(i.is_error for i in self.issues)
+
+
+def read_bucket(bucket_schema: Any, unique_key: Any = None) -> BucketDefinition:
+    """Read a bucket_schema (dict or pydantic ``BucketSchema``) and its unique key without raising.
+
+    A unique key is checked only against a usable schema. A key field whose own
+    definition is broken is reported once, by the schema reader, and not again
+    as an unknown key field.
+    """
+    if hasattr(bucket_schema, "model_dump"):
+        bucket_schema = bucket_schema.model_dump(mode="python", exclude_unset=True, by_alias=True)
+    reader = _Reader()
+    schema = reader.read_schema(bucket_schema)
+    issues = reader.issues
+    key_fields: tuple[str, ...] = ()
+    if unique_key is not None and schema is not None:
+        key_fields, key_issues = check_unique_key(schema, unique_key, dropped=reader.dropped)
+        issues.extend(key_issues)
+    return BucketDefinition(schema, key_fields, issues)
+
+
+def check_bucket(bucket_schema: Any, unique_key: Any = None) -> list[Issue]:
+    """Every definition issue of a bucket_schema and its unique key, warnings included: the one definition check.
+
+    ``compile_schema`` raises with exactly these issues (plus its own options'),
+    and ``schemakit check-schema`` reports exactly these.
+    """
+    return read_bucket(bucket_schema, unique_key).issues
 
 
 def load_bucket_schema(raw: Any) -> SchemaDef:

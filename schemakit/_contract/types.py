@@ -39,8 +39,9 @@ class FieldType:
     its enum and, for containers, without looking inside: the definition
     reader recurses for ``properties`` and ``items``. ``inline_test`` is the
     same rule as a Python expression over ``{v}`` for generated code (exact
-    class first, the slow helper for the rest); ``check_kind`` names the
-    code generator's emitter for types whose check is not one expression.
+    class first, then ``{accepts}``, this entry's ``accepts``, for the rest);
+    ``check_kind`` names the code generator's emitter (``simple`` is the one
+    expression; the others are checks of more than one step).
     """
 
     name: str
@@ -195,7 +196,7 @@ _ENTRIES = (
         _is_integer,
         "number",
         "simple",
-        inline_test="{v}.__class__ is int or is_integer({v})",
+        inline_test="{v}.__class__ is int or {accepts}({v})",
         json_schema=_frozen({"type": "integer"}),
         aliases=("int",),
         strategy="integers",
@@ -209,7 +210,7 @@ _ENTRIES = (
         "number",
         "simple",
         # x - x == 0.0 is false exactly for NaN and the infinities
-        inline_test="{v}.__class__ is int or ({v}.__class__ is float and {v} - {v} == 0.0) or is_number({v})",
+        inline_test="{v}.__class__ is int or ({v}.__class__ is float and {v} - {v} == 0.0) or {accepts}({v})",
         json_schema=_frozen({"type": "number"}),
         aliases=("decimal",),
         strategy="numbers",
@@ -222,7 +223,7 @@ _ENTRIES = (
         _is_number,
         "number",
         "simple",
-        inline_test="{v}.__class__ is int or ({v}.__class__ is float and {v} - {v} == 0.0) or is_number({v})",
+        inline_test="{v}.__class__ is int or ({v}.__class__ is float and {v} - {v} == 0.0) or {accepts}({v})",
         json_schema=_frozen({"type": "number"}),
         aliases=("double",),
         strategy="numbers",

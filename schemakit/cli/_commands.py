@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from schemakit._issues import FilterError, Issue, SchemaDefinitionError
+from schemakit._issues import FilterError, Issue
 from schemakit.cli._check import BLOCK_BYTES, invalid_json_issue, iter_blocks
 from schemakit.cli._config import CheckPipelineConfig, CheckSchemaConfig, ExportConfig, FilterConfig
 from schemakit.cli._errors import UserError
@@ -33,19 +33,10 @@ def _report(reporter: Reporter, summary: Summary, file: str, line: int, issue: I
 
 
 def schema_issues(bucket_schema: Any, unique_key: Any) -> list[Issue]:
-    """Every definition issue of a bucket schema and its unique key, warnings included."""
-    from schemakit.schema import check_unique_key, compile_schema, read_bucket_schema
+    """Every definition issue of a bucket schema and its unique key, warnings included: the library's one check."""
+    from schemakit.schema import check_bucket
 
-    schema_def, issues = read_bucket_schema(bucket_schema)
-    if schema_def is not None and unique_key is not None:
-        issues.extend(check_unique_key(schema_def, unique_key)[1])
-    if not any(i.severity == "error" for i in issues):
-        # the compiler has the last word: it may know checks the reader does not
-        try:
-            compile_schema(bucket_schema, unique_key=unique_key)
-        except SchemaDefinitionError as exc:
-            issues.extend(i for i in exc.issues if i not in issues)
-    return issues
+    return check_bucket(bucket_schema, unique_key)
 
 
 def run_check_schema(cfg: CheckSchemaConfig) -> int:

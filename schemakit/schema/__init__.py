@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from schemakit.schema._compiled import (
-    BatchResult,
-    CompiledSchema,
-    ValidationResult,
-    compile_bucket,
-    compile_schema,
-)
 from schemakit._contract.bucket import (
     ALL_TYPES,
     FILE_TYPES,
     METADATA_TYPES,
     FieldDef,
     SchemaDef,
+    check_bucket,
     check_unique_key,
     load_bucket_schema,
     read_bucket_schema,
+)
+from schemakit.schema._compiled import (
+    BatchResult,
+    CompiledSchema,
+    ValidationResult,
+    compile_bucket,
+    compile_schema,
 )
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ __all__ = [
     "SchemaDef",
     "UniqueKeyConfig",
     "ValidationResult",
+    "check_bucket",
     "check_unique_key",
     "compile_bucket",
     "compile_schema",

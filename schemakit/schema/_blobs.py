@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import binascii
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
-from schemakit._issues import describe as _describe
-from schemakit._issues import json_kind
 from schemakit._contract.bucket import ALL_TYPES
+
+# the shared describe is total (odd ints, a raising __repr__); blob messages and the builders use it from here
+from schemakit._issues import describe as describe
 
 Problem = tuple[str, tuple[str, ...], str, str | None]
 NO_PROBLEMS: tuple[Problem, ...] = ()
@@ -89,39 +93,42 @@ EXTENSION_MIMES = {
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
 
-_MIME_RULES = {
-    "image": "image/*",
-    "video": "video/* or image/gif",
-    "audio": "audio/*",
-    "pdf": "application/pdf",
-    "text": "text/*, application/json or XML",
-    "excel": "a spreadsheet type or text/csv",
-}
+
+@dataclass(frozen=True, slots=True)
+class MimeRule:
+    """The MIME types (lower case, no parameters) whose content can fill a field of one file type."""
+
+    prefixes: tuple[str, ...]
+    """Any subtype of these: ``image/`` takes ``image/png``."""
+    exact: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    """Structured-syntax suffixes: ``+xml`` takes ``application/atom+xml``."""
+    described: str
+    """How messages state the rule."""
+
+    def fits(self, mime: str) -> bool:
+        return mime.startswith(self.prefixes) or mime in self.exact or mime.endswith(self.suffixes)
 
 
-def describe(value: Any) -> str:
-    """The shared ``describe``, made total: odd values (ints past the digit limit, broken ``__repr__``) get a kind."""
-    try:
-        return _describe(value)
-    except Exception:
-        return json_kind(value)
+MIME_RULES: Mapping[str, MimeRule] = MappingProxyType(
+    {
+        "image": MimeRule(("image/",), (), (), "image/*"),
+        "video": MimeRule(("video/",), ("image/gif",), (), "video/* or image/gif"),
+        "audio": MimeRule(("audio/",), (), (), "audio/*"),
+        "pdf": MimeRule((), ("application/pdf",), (), "application/pdf"),
+        "text": MimeRule(
+            ("text/",), ("application/json", "application/xml"), ("+xml",), "text/*, application/json or XML"
+        ),
+        "excel": MimeRule((), tuple(sorted(SPREADSHEET_MIMES)), (), "a spreadsheet type or text/csv"),
+    }
+)
+"""Each file type's MIME rule: the validator and the JSON Schema export both read it from here."""
 
 
 def mime_fits(ftype: str, mime: str) -> bool:
     """Whether content of MIME type ``mime`` (lower case, no parameters) can fill a ``ftype`` field."""
-    if ftype == "image":
-        return mime.startswith("image/")
-    if ftype == "video":
-        return mime.startswith("video/") or mime == "image/gif"
-    if ftype == "audio":
-        return mime.startswith("audio/")
-    if ftype == "pdf":
-        return mime == "application/pdf"
-    if ftype == "text":
-        return mime.startswith("text/") or mime in ("application/json", "application/xml") or mime.endswith("+xml")
-    if ftype == "excel":
-        return mime in SPREADSHEET_MIMES
-    return False
+    rule = MIME_RULES.get(ftype)
+    return rule is not None and rule.fits(mime)
 
 
 def mime_from_name(name: str) -> str | None:
@@ -152,9 +159,9 @@ def _clean_mime(raw: str) -> str:
     return raw.split(";", 1)[0].strip().lower()
 
 
-_URL_PREFIXES = ("https://", "http://", "s3://", "gs://")
+URL_PREFIXES = ("https://", "http://", "s3://", "gs://")
 _UPLOAD_ID_MATCH = UPLOAD_ID.match
-_GOOD_URL_MATCH = _GOOD_URL.match
+good_url = _GOOD_URL.match
 
 
 def quick_blob(b: dict[str, Any], type_names: frozenset[str]) -> bool:
@@ -177,9 +184,7 @@ def quick_blob(b: dict[str, Any], type_names: frozenset[str]) -> bool:
         u = b.get("upload_id")
         return u.__class__ is str and _UPLOAD_ID_MATCH(u) is not None
     # a typeless blob's URL extension must fit the field: leave that to the full check
-    return (
-        t is not None and data.__class__ is str and data.startswith(_URL_PREFIXES) and _GOOD_URL_MATCH(data) is not None
-    )
+    return t is not None and data.__class__ is str and data.startswith(URL_PREFIXES) and good_url(data) is not None
 
 
 def blob_problems(blob: Any, ftype: str | None, max_bytes: int) -> tuple[Problem, ...]:
@@ -358,7 +363,7 @@ def _data_problems(data: Any, ftype: str | None, auto: bool, max_bytes: int) -> 
             (
                 "mime_type_mismatch",
                 ("data",),
-                f"MIME type {mime!r} does not fit the {ftype} field (expected {_MIME_RULES[ftype]})",
+                f"MIME type {mime!r} does not fit the {ftype} field (expected {MIME_RULES[ftype].described})",
                 None,
             )
         ]

@@ -3,90 +3,84 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from schemakit._contract.bucket import SchemaDef, read_bucket
+from schemakit._contract.results import ResultShape
+from schemakit._contract.sentinels import ABSENT
+from schemakit._contract.types import FIELD_TYPES
 from schemakit._dates import as_instant, parse_date, parse_datetime
 from schemakit._issues import Issue, SchemaDefinitionError
 from schemakit.schema import _runtime as rt
 from schemakit.schema._blobs import describe
 from schemakit.schema._codegen import Options, generate
-from schemakit._contract.bucket import SchemaDef, check_unique_key, read_bucket_schema
 from schemakit.schema._jsonschema import build_json_schema
+from schemakit.schema._runtime import as_plain as _as_plain
 
 MAX_BATCH = 100
 DEFAULT_MAX_INLINE_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
-class ValidationResult:
+class ValidationResult(ResultShape):
     """The verdict on one object: ``ok`` when no issue is an error; ``value`` is the normalized object then."""
 
     ok: bool
     issues: list[Issue] = field(default_factory=list)
     value: dict[str, Any] | None = None
 
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "warning"]
-
-    def __bool__(self) -> bool:
-        return self.ok
+    def _payload(self) -> dict[str, Any]:
+        return {"value": self.value}
 
 
 @dataclass(frozen=True, slots=True)
-class BatchResult:
+class BatchResult(ResultShape):
     """The verdict on a batch: batch-level issues and every object's issues, located under ``("objects", i)``."""
 
     ok: bool
     issues: list[Issue] = field(default_factory=list)
     results: list[ValidationResult] = field(default_factory=list)
 
-    def __bool__(self) -> bool:
-        return self.ok
-
-
-def _as_plain(value: Any) -> Any:
-    """pydantic models are accepted wherever a dict is; anything else is left for the checks to judge."""
-    dump = getattr(value, "model_dump", None)
-    if dump is not None and not isinstance(value, dict) and callable(dump):
-        try:
-            return dump(mode="python", exclude_unset=True, by_alias=True)
-        except Exception:  # a foreign object with a model_dump of its own: judge it as it is
-            return value
-    return value
+    def _payload(self) -> dict[str, Any]:
+        return {"results": [r.to_dict() for r in self.results]}
 
 
 class CompiledSchema:
-    """A bucket schema compiled to Python functions; build it with :func:`compile_schema`."""
+    """A bucket schema compiled to Python functions; build it with :func:`compile_schema`.
 
-    __slots__ = ("_collect", "_generated", "_key_types", "_normalize", "_options", "_schema", "_unique_key")
+    ``is_valid(obj)`` is whether ``obj`` is a valid object request: the verdict
+    of :meth:`validate`, without building issues. It is the generated function
+    itself (no method call in between), and accepts pydantic models like
+    ``validate`` does.
+    """
+
+    __slots__ = (
+        "_collect",
+        "_generated",
+        "_key_kinds",
+        "_normalize",
+        "_options",
+        "_schema",
+        "_unique_key",
+        "is_valid",
+    )
+
+    is_valid: Callable[[Any], bool]
 
     def __init__(self, schema: SchemaDef, *, unique_key: tuple[str, ...], strict: bool, max_inline_bytes: int) -> None:
         self._schema = schema
         self._unique_key = unique_key
         self._options = Options(strict=strict, max_inline_bytes=max_inline_bytes, unique_key=unique_key)
         self._generated = generate(schema, self._options)
+        self.is_valid = self._generated.is_valid
         self._collect = self._generated.collect
         self._normalize = self._generated.normalize
-        self._key_types = tuple((name, schema.fields[name].type) for name in unique_key)
+        self._key_kinds = tuple((name, FIELD_TYPES[schema.fields[name].type].check_kind) for name in unique_key)
 
     # -- the pinned API -----------------------------------------------------------------------
-
-    def is_valid(self, obj: Any) -> bool:
-        """Whether ``obj`` is a valid object request: the verdict of :meth:`validate`, without building issues."""
-        if self._generated.is_valid(obj):
-            return True
-        if obj.__class__ is dict:
-            return False
-        plain = _as_plain(obj)
-        return plain is not obj and self._generated.is_valid(plain)
 
     def validate(self, obj: Any) -> ValidationResult:
         """Every issue of ``obj``, and the normalized object (defaults filled, blob types lower-cased) when ok."""
@@ -108,9 +102,9 @@ class CompiledSchema:
         if not isinstance(request, dict):
             issues.append(Issue("invalid_request", (), f"a batch request must be an object, found {describe(request)}"))
             return BatchResult(False, issues, results)
-        objects = request.get("objects", rt.ABSENT)
-        if objects is rt.ABSENT or not isinstance(objects, list):
-            found = "nothing" if objects is rt.ABSENT else describe(objects)
+        objects = request.get("objects", ABSENT)
+        if objects is ABSENT or not isinstance(objects, list):
+            found = "nothing" if objects is ABSENT else describe(objects)
             issues.append(
                 Issue("invalid_request", ("objects",), f"'objects' must be a list of object requests, found {found}")
             )
@@ -178,11 +172,11 @@ class CompiledSchema:
         if not isinstance(obj, dict):
             return None
         parts: list[Any] = []
-        for name, ftype in self._key_types:
+        for name, kind in self._key_kinds:
             v = obj.get(name)
             if v is None or (isinstance(v, str) and not v):
                 return None
-            parts.append(_key_part(v, ftype))
+            parts.append(_key_part(v, kind))
         return tuple(parts)
 
     def _duplicate_issue(self, key: tuple[Any, ...], first: int) -> Issue:
@@ -209,19 +203,35 @@ def _recompile(schema: dict[str, Any], unique_key: Any, strict: bool, max_inline
     return compile_schema(schema, unique_key=unique_key, strict=strict, max_inline_bytes=max_inline_bytes)
 
 
-def _key_part(v: Any, ftype: str) -> Any:
-    if ftype == "date":
-        if isinstance(v, str):
-            d = parse_date(v)
-            return d.isoformat() if d is not None else v
-        if isinstance(v, date) and not isinstance(v, datetime):
-            return v.isoformat()
-    elif ftype == "datetime":
-        if isinstance(v, str):
-            parsed = parse_datetime(v)
-            return parsed[0].astimezone(UTC).isoformat() if parsed is not None else v
-        if isinstance(v, datetime):
-            return as_instant(v).astimezone(UTC).isoformat()
+def _date_key(v: Any) -> Any:
+    if isinstance(v, str):
+        d = parse_date(v)
+        return d.isoformat() if d is not None else v
+    if isinstance(v, date) and not isinstance(v, datetime):
+        return v.isoformat()
+    return _NOT_TEMPORAL
+
+
+def _datetime_key(v: Any) -> Any:
+    if isinstance(v, str):
+        parsed = parse_datetime(v)
+        return parsed[0].astimezone(UTC).isoformat() if parsed is not None else v
+    if isinstance(v, datetime):
+        return as_instant(v).astimezone(UTC).isoformat()
+    return _NOT_TEMPORAL
+
+
+_NOT_TEMPORAL = object()
+# Key values of these check kinds compare as instants, whatever text or object spells them.
+_TEMPORAL_KEYS: dict[str, Callable[[Any], Any]] = {"date": _date_key, "datetime": _datetime_key}
+
+
+def _key_part(v: Any, kind: str) -> Any:
+    temporal = _TEMPORAL_KEYS.get(kind)
+    if temporal is not None:
+        part = temporal(v)
+        if part is not _NOT_TEMPORAL:
+            return part
     if isinstance(v, float) and v.is_integer():
         return int(v)
     if isinstance(v, (str, int, float)):
@@ -229,11 +239,13 @@ def _key_part(v: Any, ftype: str) -> Any:
     try:
         hash(v)
         return v
-    except Exception:
+    except TypeError:  # an unhashable value (a list, a dict): keyed by its JSON text below
         pass
     try:
         return json.dumps(v, sort_keys=True, default=repr)
-    except Exception:  # too deep or unprintable: a key equal to nothing else
+    except (TypeError, ValueError, RecursionError):
+        # keys that are not all strings and cannot be sorted (TypeError), a circular value (ValueError)
+        # or one nested past the recursion limit: a key equal to nothing else
         return ("unhashable", id(v))
 
 
@@ -248,19 +260,8 @@ def compile_schema(
 
     Raises :class:`SchemaDefinitionError` listing every problem of the schema and the unique key.
     """
-    schema, issues = read_bucket_schema(bucket_schema)
-    key_fields: tuple[str, ...] = ()
-    if unique_key is not None and schema is not None:
-        key_fields, key_issues = check_unique_key(schema, unique_key)
-        if issues:
-            # a key field whose own definition is broken was left out of the schema; it is reported already
-            declared = _declared_names(bucket_schema)
-            key_issues = [
-                i
-                for i in key_issues
-                if not (i.code == "unknown_unique_key_field" and _named(i, unique_key) in declared)
-            ]
-        issues.extend(key_issues)
+    definition = read_bucket(bucket_schema, unique_key)
+    issues = list(definition.issues)
     if isinstance(max_inline_bytes, bool) or not isinstance(max_inline_bytes, int) or max_inline_bytes < 0:
         issues.append(
             Issue(
@@ -269,23 +270,12 @@ def compile_schema(
                 f"max_inline_bytes must be a non-negative integer, found {describe(max_inline_bytes)}",
             )
         )
+    schema = definition.schema
     if schema is None or any(i.is_error for i in issues):
         raise SchemaDefinitionError(issues)
-    return CompiledSchema(schema, unique_key=key_fields, strict=bool(strict), max_inline_bytes=max_inline_bytes)
-
-
-def _declared_names(bucket_schema: Any) -> set[str]:
-    raw = _as_plain(bucket_schema)
-    props = raw.get("properties") if isinstance(raw, Mapping) else None
-    return {k for k in props if isinstance(k, str)} if isinstance(props, Mapping) else set()
-
-
-def _named(issue: Issue, unique_key: Any) -> Any:
-    fields = _as_plain(unique_key).get("fields") if isinstance(_as_plain(unique_key), Mapping) else None
-    index = issue.path[-1]
-    if isinstance(fields, list) and isinstance(index, int) and index < len(fields):
-        return fields[index]
-    return None
+    return CompiledSchema(
+        schema, unique_key=definition.unique_key, strict=bool(strict), max_inline_bytes=max_inline_bytes
+    )
 
 
 def compile_bucket(request: Mapping[str, Any] | Any, *, strict: bool = False) -> CompiledSchema:

@@ -13,10 +13,12 @@ fastjsonschema) read them the same, and end with ``(?!\\n)$`` because Python's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from schemakit.schema._blobs import SPREADSHEET_MIMES
 from schemakit._contract.bucket import FieldDef, SchemaDef
+from schemakit._contract.types import FIELD_TYPES
+from schemakit.schema._blobs import MIME_RULES
 
 if TYPE_CHECKING:
     from schemakit.schema._codegen import Options
@@ -38,10 +40,6 @@ _URL = r"^(?:[hH][tT][tT][pP][sS]?|[sS]3|[gG][sS])://[^\s/?#]+\S*" + END
 # strict, padded, non-empty base64 (what binascii's strict mode decodes)
 _B64 = r"(?=[A-Za-z0-9+/])(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"
 _LOOKS_LIKE_URL = r"^[A-Za-z][A-Za-z0-9+.-]*://"
-_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}" + END
-_DATETIME = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?" + END
-)
 _KEY_PREFIX = r"^(?!(?:[\s\S]*/)?\.\.(?:/|$))[^\u0000-\u001f\u007f-\u009f]*" + END
 _UPLOAD_ID = r"^upl_[a-zA-Z0-9_-]+" + END
 
@@ -61,23 +59,10 @@ def ci(text: str) -> str:
 
 def _mime_pattern(ftype: str) -> str:
     """The MIME types (any case) a field type accepts, as a regex without anchors."""
-    if ftype == "image":
-        alts = [ci("image/") + _SUB]
-    elif ftype == "video":
-        alts = [ci("video/") + _SUB, ci("image/gif")]
-    elif ftype == "audio":
-        alts = [ci("audio/") + _SUB]
-    elif ftype == "pdf":
-        alts = [ci("application/pdf")]
-    elif ftype == "text":
-        alts = [
-            ci("text/") + _SUB,
-            ci("application/json"),
-            ci("application/xml"),
-            r"[A-Za-z0-9][A-Za-z0-9_.+-]*/[A-Za-z0-9_.+-]*" + ci("+xml"),
-        ]
-    else:
-        alts = [ci(m) for m in sorted(SPREADSHEET_MIMES)]
+    rule = MIME_RULES[ftype]
+    alts = [ci(prefix) + _SUB for prefix in rule.prefixes]
+    alts += [ci(mime) for mime in rule.exact]
+    alts += [r"[A-Za-z0-9][A-Za-z0-9_.+-]*/[A-Za-z0-9_.+-]*" + ci(suffix) for suffix in rule.suffixes]
     return "(?:" + "|".join(alts) + ")"
 
 
@@ -168,36 +153,12 @@ def _key_prefix_schema() -> dict[str, Any]:
 
 
 def field_schema(f: FieldDef, options: Options) -> dict[str, Any]:
-    """The schema of a non-null value of ``f``."""
-    t = f.type
-    out: dict[str, Any]
-    if t == "string":
-        out = {"type": "string"}
-    elif t == "integer":
-        out = {"type": "integer"}
-    elif t in ("number", "float"):
-        out = {"type": "number"}
-    elif t == "boolean":
-        out = {"type": "boolean"}
-    elif t == "date":
-        out = {"type": "string", "format": "date", "pattern": _DATE}
-    elif t == "datetime":
-        # not format "date-time": that requires an offset, and a naive date-time is only a warning here
-        out = {"type": "string", "pattern": _DATETIME}
-    elif t == "object":
-        props = f.properties or {}
-        out = {"type": "object", "properties": {k: slot_schema(sub, options) for k, sub in props.items()}}
-        required = [k for k, sub in props.items() if sub.required]
-        if required:
-            out["required"] = required
-        if options.strict:
-            out["additionalProperties"] = False
-    elif t == "array":
-        out = {"type": "array"}
-        if f.items is not None:
-            out["items"] = slot_schema(f.items, options)
-    else:
-        out = {"not": {}}  # a file inside a value; definitions prevent this
+    """The schema of a non-null value of ``f``: its type's fragment, what a container holds, the annotations."""
+    ftype = FIELD_TYPES[f.type]
+    out = dict(ftype.json_schema)
+    members = _MEMBERS.get(ftype.check_kind)
+    if members is not None:
+        members(f, options, out)
     if f.enum is not None:
         out["enum"] = list(f.enum)
     if f.description:
@@ -205,6 +166,28 @@ def field_schema(f: FieldDef, options: Options) -> dict[str, Any]:
     if f.has_default:
         out["default"] = f.default  # an annotation: validate() fills it into r.value
     return out
+
+
+def _object_members(f: FieldDef, options: Options, out: dict[str, Any]) -> None:
+    props = f.properties or {}
+    out["properties"] = {k: slot_schema(sub, options) for k, sub in props.items()}
+    required = [k for k, sub in props.items() if sub.required]
+    if required:
+        out["required"] = required
+    if options.strict:
+        out["additionalProperties"] = False
+
+
+def _array_members(f: FieldDef, options: Options, out: dict[str, Any]) -> None:
+    if f.items is not None:
+        out["items"] = slot_schema(f.items, options)
+
+
+# What a container's schema says of its members, by the type table's check kind.
+_MEMBERS: dict[str, Callable[[FieldDef, Options, dict[str, Any]], None]] = {
+    "object": _object_members,
+    "array": _array_members,
+}
 
 
 def slot_schema(f: FieldDef, options: Options) -> dict[str, Any]:

@@ -1,30 +1,31 @@
 """Helpers the generated validators call: slow-path type tests and issue builders.
 
 Generated code inlines the common case (an exact ``str``/``int``/``dict``
-class) and calls these only for the rest, so a valid object rarely leaves the
-generated function. The builders own every message; generated code passes
-only the code, the path and the offending value, never text.
+class, an everyday ISO date, a typed blob with a URL) and calls these only
+for the rest, so a valid object rarely leaves the generated function. The
+builders own every message; generated code passes only the code, the path and
+the offending value, never text.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from schemakit._contract.sentinels import ABSENT
+from schemakit._contract.bucket import type_strict_equal
+from schemakit._contract.types import FIELD_TYPES
 from schemakit._issues import Issue, Path
 from schemakit._issues import did_you_mean_hint as _did_you_mean_hint
 from schemakit.schema._blobs import Problem, describe, key_prefix_problem
-from schemakit._contract.bucket import type_strict_equal
-
-
 
 # Names are at most 255 characters; fuzzy-matching a multi-megabyte key would only burn time.
 _MAX_HINT_WORD = 300
+
+_DATE_LABEL = FIELD_TYPES["date"].label
+_DATETIME_LABEL = FIELD_TYPES["datetime"].label
 
 
 def did_you_mean_hint(word: str, candidates: Iterable[str]) -> str | None:
@@ -33,20 +34,24 @@ def did_you_mean_hint(word: str, candidates: Iterable[str]) -> str | None:
     return _did_you_mean_hint(word, candidates)
 
 
-def is_integer(v: Any) -> bool:
-    if isinstance(v, bool):
-        return False
-    if isinstance(v, int):
-        return True
-    return isinstance(v, float) and v.is_integer()
+def as_plain(value: Any) -> Any:
+    """pydantic models are accepted wherever a dict is; anything else is left for the checks to judge."""
+    dump = getattr(value, "model_dump", None)
+    if dump is not None and not isinstance(value, dict) and callable(dump):
+        try:
+            return dump(mode="python", exclude_unset=True, by_alias=True)
+        except (TypeError, ValueError):
+            # A model_dump of another library's making that takes other arguments (TypeError), or a
+            # pydantic model whose values do not serialize (PydanticSerializationError is a ValueError):
+            # judge the object as it is, which makes it "not an object".
+            return value
+    return value
 
 
-def is_number(v: Any) -> bool:
-    if isinstance(v, bool):
-        return False
-    if isinstance(v, int):
-        return True
-    return isinstance(v, float) and math.isfinite(v)
+def plain_is_valid(obj: Any, is_valid: Callable[[Any], bool]) -> bool:
+    """``is_valid`` of a request that is not a dict: a pydantic model is judged by its dump."""
+    plain = as_plain(obj)
+    return plain is not obj and isinstance(plain, dict) and is_valid(plain)
 
 
 # States of a date or datetime value: the generated code branches on these small ints.
@@ -66,6 +71,20 @@ def _real_day(year: int, month: int, day: int) -> bool:
     if year < 1 or not 1 <= month <= 12 or day < 1 or day > _MONTH_DAYS[month]:
         return False
     return not (month == 2 and day == 29 and (year % 4 != 0 or (year % 100 == 0 and year % 400 != 0)))
+
+
+# Dates and date-times valid in every year (Feb 29 and the malformed go to the state functions): the
+# generated code tries these first, one C call for the everyday value. A property test pins
+# each to its state function.
+_MONTH_DAY = r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+_YEAR = r"(?!0000)[0-9]{4}"
+common_date = re.compile(_YEAR + "-" + _MONTH_DAY + r"\Z").match
+common_datetime = re.compile(
+    _YEAR
+    + "-"
+    + _MONTH_DAY
+    + r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\Z"
+).match
 
 
 def date_state(v: Any) -> int:
@@ -136,7 +155,7 @@ def add_enum_mismatch(issues: list[Issue], path: Path, v: Any, enum: tuple[Any, 
 
 def add_date_issue(issues: list[Issue], path: Path, state: int, v: Any) -> None:
     if state == WRONG_TYPE:
-        add_type_mismatch(issues, path, "a date string (YYYY-MM-DD)", v)
+        add_type_mismatch(issues, path, _DATE_LABEL, v)
     else:
         issues.append(
             Issue(
@@ -150,7 +169,7 @@ def add_date_issue(issues: list[Issue], path: Path, state: int, v: Any) -> None:
 
 def add_datetime_issue(issues: list[Issue], path: Path, state: int, v: Any) -> None:
     if state == WRONG_TYPE:
-        add_type_mismatch(issues, path, "an RFC 3339 date-time string", v)
+        add_type_mismatch(issues, path, _DATETIME_LABEL, v)
     elif state == NAIVE:
         issues.append(
             Issue(
