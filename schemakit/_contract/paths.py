@@ -225,7 +225,11 @@ def step(node: Any, key: str) -> Any:
         return node.get(key, ABSENT)
     if isinstance(node, list):
         if is_index(key):
-            index = int(key)
+            # no list holds 10**18 elements, and int() refuses a string of more than 4300 digits
+            digits = key.lstrip("0")
+            if len(digits) > 18:
+                return ABSENT
+            index = int(digits or "0")
             return node[index] if index < len(node) else ABSENT
         found = [e[key] for e in node if isinstance(e, dict) and key in e]
         return FanOut(found) if found else ABSENT

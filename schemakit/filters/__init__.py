@@ -9,18 +9,19 @@ Building ASTs directly (tests, strategies)::
     DynamicRef(field: str)                                                   # resolved from the context
     Filter(root)                                                             # checks and canonicalizes
 
-``operator`` is one of ``eq ne gt lt gte lte in nin contains starts_with
-ends_with regex exists is_null text``; ``value`` is any JSON value the operator
+``operator`` is one of :data:`OPERATORS` (the names of the operator table,
+``schemakit._contract.operators``); ``value`` is any JSON value the operator
 accepts (lists are stored as tuples, ``datetime``/``date`` as ISO strings).
 ``Filter(root)`` stores the canonical tree, so ``parse_filter(f.to_dict()) == f``
 and ``parse_filter(f.to_text()) == f`` for every Filter ``f``; see
 ``docs/filters.md`` for the canonical forms.
 """
 
-from schemakit.filters._ast import OPERATORS, And, Condition, DynamicRef, Node, Not, Or
+from schemakit._contract.operators import OPERATOR_NAMES as OPERATORS
+from schemakit.filters._ast import And, Condition, DynamicRef, Node, Not, Or
 from schemakit.filters._check import check_filter
 from schemakit.filters._filter import Filter, parse_filter
-from schemakit.filters._query import query
+from schemakit.filters._query import QueryResult, query
 
 __all__ = [
     "OPERATORS",
@@ -31,6 +32,7 @@ __all__ = [
     "Node",
     "Not",
     "Or",
+    "QueryResult",
     "check_filter",
     "parse_filter",
     "query",

@@ -1,5 +1,7 @@
-"""The one immutable filter AST both front ends build, its canonical forms and its renderings.
+"""The one immutable filter AST both front ends build, its frozen values and its canonical form.
 
+Data only: nodes, values and the canonical tree, with nothing of evaluation
+(the operator table, the semantics, RE2) and nothing of the text grammar.
 Nodes are plain frozen dataclasses so that tests and strategies can build them
 directly; :class:`~schemakit.filters.Filter` canonicalizes whatever tree it is
 given (see :func:`canonical`), which is what makes
@@ -9,7 +11,6 @@ given (see :func:`canonical`), which is what makes
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -17,29 +18,6 @@ from types import MappingProxyType
 from typing import Any, TypeAlias
 
 from schemakit._issues import Path, describe
-from schemakit.filters._semantics import compile_regex, text_query
-
-OPERATORS = (
-    "eq",
-    "ne",
-    "gt",
-    "lt",
-    "gte",
-    "lte",
-    "in",
-    "nin",
-    "contains",
-    "starts_with",
-    "ends_with",
-    "regex",
-    "exists",
-    "is_null",
-    "text",
-)
-ORDERING_OPERATORS = frozenset({"gt", "gte", "lt", "lte"})
-STRING_OPERATORS = frozenset({"starts_with", "ends_with", "regex", "text"})
-LIST_OPERATORS = frozenset({"in", "nin"})
-FLAG_OPERATORS = frozenset({"exists", "is_null"})
 
 # Literal values nest at most this deep ([[[...]]]): deeper ones are rejected so
 # that hashing, rendering and comparing a value can never exhaust the stack.
@@ -47,46 +25,6 @@ MAX_VALUE_DEPTH = 32
 # However max_depth is set, and although NOT chains add no depth in the text form, no tree
 # nests deeper than this: compiling and evaluating it must never exhaust the stack.
 MAX_NESTING = 100
-
-TEXT_OPERATOR = {
-    "eq": "=",
-    "ne": "!=",
-    "gt": ">",
-    "gte": ">=",
-    "lt": "<",
-    "lte": "<=",
-    "in": "IN",
-    "nin": "NOT IN",
-    "contains": "CONTAINS",
-    "starts_with": "STARTS WITH",
-    "ends_with": "ENDS WITH",
-    "regex": "MATCHES",
-    "text": "SEARCH",
-}
-
-KEYWORDS = frozenset(
-    {
-        "and",
-        "or",
-        "not",
-        "in",
-        "contains",
-        "starts",
-        "ends",
-        "with",
-        "matches",
-        "exists",
-        "is",
-        "null",
-        "search",
-        "true",
-        "false",
-        "case",
-        "sensitive",
-        "insensitive",
-    }
-)
-_PLAIN_NAME = re.compile(r"[^\W\d]\w*(?:\.\w+)*\Z")
 
 
 @dataclass(frozen=True)
@@ -255,47 +193,6 @@ def json_value_problem(value: Any) -> str | None:
     return None
 
 
-def path_problem(field: Any) -> str | None:
-    """Why ``field`` is not a dotted path, or None."""
-    if not isinstance(field, str):
-        return f"a field must be a string, found {describe(field)}"
-    if field == "":
-        return "a field must not be empty"
-    if "" in field.split("."):
-        return f"field {field!r} has an empty path segment"
-    return None
-
-
-def operand_problem(operator: str, value: Any) -> str | None:
-    """Why ``value`` cannot be the value of ``operator`` (checked at parse time), or None."""
-    if isinstance(value, DynamicRef):
-        if operator in FLAG_OPERATORS:
-            return f"'{operator}' takes true or false, not a dynamic value"
-        return path_problem(value.field)
-    problem = json_value_problem(value)
-    if problem:
-        return problem
-    if operator in ORDERING_OPERATORS:
-        if value is None or not isinstance(value, (bool, int, float, str)):
-            return f"'{operator}' compares with a number, string, boolean or date, not {describe(value)}"
-    elif operator in LIST_OPERATORS:
-        if not isinstance(value, (tuple, list)):
-            return f"'{operator}' takes a list of values, found {describe(value)}"
-    elif operator in FLAG_OPERATORS:
-        if not isinstance(value, bool):
-            return f"'{operator}' takes true or false, found {describe(value)}"
-    elif operator in STRING_OPERATORS:
-        if not isinstance(value, str):
-            return f"'{operator}' takes a string, found {describe(value)}"
-        if operator == "regex":
-            error = compile_regex(value, case_sensitive=True)[1]
-            if error is not None:
-                return f"RE2 rejects the pattern {value!r}: {error}"
-        if operator == "text" and text_query(value) == (frozenset(), ()):
-            return "a text search needs at least one word (a run of letters or digits)"
-    return None
-
-
 # -- canonical form -----------------------------------------------------------
 
 
@@ -361,106 +258,3 @@ def node_to_dict(node: Node) -> dict[str, Any]:
     if node.case_sensitive is not None:
         out["case_sensitive"] = node.case_sensitive
     return out
-
-
-# -- text form ----------------------------------------------------------------
-
-
-def render_field(field: str) -> str:
-    if _PLAIN_NAME.match(field) and field.casefold() not in KEYWORDS:
-        return field
-    return "`" + field.replace("`", "``") + "`"
-
-
-_STRING_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
-
-
-def render_string(text: str) -> str:
-    """A double-quoted literal: quote, backslash and \\n \\r \\t escaped, other controls as \\uXXXX."""
-    return '"' + _NEEDS_ESCAPE.sub(lambda m: _STRING_ESCAPES.get(m[0], f"\\u{ord(m[0]):04x}"), text) + '"'
-
-
-def render_value(value: Any) -> str:
-    if isinstance(value, DynamicRef):
-        return "$" + render_field(value.field)
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(int(value))
-    if isinstance(value, float):
-        return repr(float(value))
-    if isinstance(value, str):
-        return render_string(value)
-    if isinstance(value, (tuple, list)):
-        return "[" + ", ".join(render_value(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{render_string(k)}: {render_value(v)}" for k, v in value.items()) + "}"
-    return repr(value)
-
-
-def render_condition(c: Condition) -> str:
-    field = render_field(c.field)
-    if c.operator == "exists":
-        return f"{field} EXISTS" if c.value else f"{field} NOT EXISTS"
-    if c.operator == "is_null":
-        return f"{field} IS NULL" if c.value else f"{field} IS NOT NULL"
-    return f"{field} {TEXT_OPERATOR.get(c.operator, c.operator)} {render_value(c.value)}"
-
-
-def _case_prefix(cs: bool | None) -> str:
-    return "" if cs is None else ("CASE SENSITIVE " if cs else "CASE INSENSITIVE ")
-
-
-def _render_contents(node: Group) -> str:
-    """The inside of a group, as it reads at the top level or between parentheses."""
-    if isinstance(node, Not):
-        if len(node.items) == 1:
-            return "NOT " + _render_operand(node.items[0])
-        return "NOT (" + " OR ".join(_render_term(i) for i in node.items) + ")"
-    joiner = " AND " if isinstance(node, And) else " OR "
-    return joiner.join(_render_term(i) for i in node.items)
-
-
-def _render_term(node: Node) -> str:
-    """An item of an AND/OR chain: conditions and NOTs bare, other groups parenthesized."""
-    if isinstance(node, Not) and node.case_sensitive is None:
-        return _render_contents(node)
-    return _render_operand(node)
-
-
-def _render_operand(node: Node) -> str:
-    """What follows NOT, or a chain item that needs parentheses."""
-    if isinstance(node, Condition):
-        return render_condition(node)
-    if isinstance(node, Not) and node.case_sensitive is None:
-        return _render_contents(node)
-    return f"{_case_prefix(node.case_sensitive)}({_render_contents(node)})"
-
-
-def node_to_text(root: Group) -> str:
-    if root.case_sensitive is None:
-        return _render_contents(root)
-    return _render_operand(root)
-
-
-def node_tree(root: Node) -> str:
-    """An indented outline of the tree, one node a line (``--explain``)."""
-    lines: list[str] = []
-    stack: list[tuple[Node, int]] = [(root, 0)]
-    while stack:
-        node, level = stack.pop()
-        pad = "  " * level
-        if isinstance(node, Condition):
-            lines.append(f"{pad}{node.field} {node.operator} {render_value(node.value)}")
-            continue
-        label = GROUP_KEY[type(node)]
-        if node.case_sensitive is not None:
-            label += f" (case_sensitive={'true' if node.case_sensitive else 'false'})"
-        if not node.items:
-            label += " (empty: no constraint)"
-        lines.append(pad + label)
-        stack.extend((item, level + 1) for item in reversed(node.items))
-    return "\n".join(lines)

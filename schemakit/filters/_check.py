@@ -1,8 +1,12 @@
 """``check_filter``: a filter against a bucket schema, before any record is read.
 
 Finds fields the schema does not have, operators that cannot apply to a
-field's type and values that can never compare with it. Issues from a JSON
-filter are located in that dict; from a Filter, in its canonical ``to_dict()``.
+field's type and values that can never compare with it. Paths resolve under
+the one semantics of :func:`schemakit._contract.paths.resolve`; which types an
+operator applies to, and which of its values are checked, is the operator's
+:class:`~schemakit._contract.operators.TypeRule`; whether a value fits a type
+is the type table's. Issues point where the filter was written (see
+:mod:`schemakit.filters._origin`).
 """
 
 from __future__ import annotations
@@ -10,26 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from schemakit._dates import parse_date, parse_datetime
+from schemakit._contract import paths
+from schemakit._contract.bucket import FieldDef, SchemaDef, read_bucket_schema
+from schemakit._contract.operators import FILTER_OPERATORS
+from schemakit._contract.types import FIELD_TYPES, FieldType
 from schemakit._issues import FilterError, Issue, Path, describe, did_you_mean_hint
-from schemakit.filters._ast import (
-    ORDERING_OPERATORS,
-    Condition,
-    DynamicRef,
-    iter_conditions,
-    render_condition,
-    thaw_value,
-)
-from schemakit.filters._filter import DEFAULT_MAX_DEPTH, Filter, parse_filter
-from schemakit.filters._json import read_json
-from schemakit._contract.bucket import FILE_TYPES, FieldDef, SchemaDef, read_bucket_schema
-
-_ANY: Any = object()
-"""A path that exists but whose type is not declared (free-form objects, system fields)."""
-
-_ORDERABLE = frozenset({"integer", "number", "float", "string", "date", "datetime"})
-_STRINGISH = frozenset({"string", "date", "datetime"})
-_NUMERIC = frozenset({"integer", "number", "float"})
+from schemakit.filters._ast import Condition, DynamicRef, iter_conditions, thaw_value
+from schemakit.filters._filter import Filter, parse_filter
+from schemakit.filters._origin import Origin, Part, Place, place
+from schemakit.filters._render import render_condition
 
 
 def check_filter(
@@ -46,24 +39,13 @@ def check_filter(
     are name prefixes (``__``) that count the same. A filter that does not
     parse yields its parse issues; nothing is raised.
     """
-    origins: dict[int, tuple[Path, Path, Path]] = {}
     if isinstance(f, Filter):
         flt = f
-    elif isinstance(f, Mapping):
-        root, reader = read_json(f, max_depth=DEFAULT_MAX_DEPTH)
-        if reader.issues:
-            return reader.issues
-        try:
-            flt = Filter(root)  # type: ignore[arg-type]
-        except FilterError as exc:
-            return exc.issues
-        origins = reader.origins
     else:
         try:
             flt = parse_filter(f)
         except FilterError as exc:
             return exc.issues
-    located_in_text = isinstance(f, str)
 
     schema = bucket_schema if isinstance(bucket_schema, SchemaDef) else read_bucket_schema(bucket_schema)[0]
     if schema is None:
@@ -71,129 +53,79 @@ def check_filter(
 
     system = tuple(system_fields)
     prefixes = tuple(p for p in system_prefixes if p)
-    known = [".".join(path) for path, _ in schema.walk()]
+    origin = flt._origin
+    in_text = origin is not None and origin.text is not None
     issues: list[Issue] = []
-    for c, canonical_path in iter_conditions(flt.root):
-        field_path, op_path, value_path = origins.get(
-            id(c), ((*canonical_path, "field"), (*canonical_path, "operator"), (*canonical_path, "value"))
-        )
-        where = f" in `{render_condition(c)}`" if located_in_text else ""
+    for c, canonical in iter_conditions(flt.root):
         if c.field in system or any(c.field.startswith(s + ".") for s in system) or c.field.startswith(prefixes):
             continue
-        fdef = _lookup(schema, c.field)
-        if fdef is None:
+        check = _ConditionCheck(c, canonical, origin, f" in `{render_condition(c)}`" if in_text else "")
+        found = paths.resolve(schema, c.field)
+        if found is None:
+            where = check.place("field")
             issues.append(
                 Issue(
                     "unknown_field",
-                    field_path,
-                    f"the bucket schema has no field {c.field!r}{where}",
-                    hint=did_you_mean_hint(c.field, [*known, *system]),
+                    where.path,
+                    f"the bucket schema has no field {c.field!r}{check.quoted}{where.suffix}",
+                    hint=did_you_mean_hint(c.field, [*paths.all_paths(schema), *system]),
                 )
             )
             continue
-        if fdef is _ANY or fdef.type in FILE_TYPES:
+        if found.field is None or found.field.is_file:  # open below an undeclared structure, or a blob
             continue
-        issues.extend(_type_issues(c, fdef, op_path, value_path, where))
+        issues.extend(check.against(found.field))
     return issues
 
 
-def _lookup(schema: SchemaDef, dotted: str) -> Any:
-    """The FieldDef a path names, ``_ANY`` below an undeclared structure, or None when it cannot exist."""
-    fields: Mapping[str, FieldDef] | None = schema.fields
-    current: FieldDef | None = None
-    for seg in dotted.split("."):
-        if current is not None:
-            if current.type == "array" and seg.isdigit():
-                if current.items is None:
-                    return _ANY
-                current = current.items
-                continue
-            node: FieldDef | None = current
-            while node is not None and node.type == "array":
-                node = node.items
-            if node is None or node.type in FILE_TYPES or (node.type == "object" and not node.properties):
-                return _ANY
-            fields = node.properties
-        if fields is None or seg not in fields:
-            return None
-        current = fields[seg]
-    return current
+class _ConditionCheck:
+    """One condition against the field it names, with the places its issues point at."""
 
+    def __init__(self, c: Condition, canonical: Path, origin: Origin | None, quoted: str) -> None:
+        self.c, self.canonical, self.origin, self.quoted = c, canonical, origin, quoted
 
-def _type_issues(c: Condition, fdef: FieldDef, op_path: Path, value_path: Path, where: str) -> list[Issue]:
-    ftype = fdef.type
-    element = fdef.items.type if ftype == "array" and fdef.items is not None else None
-    scalar = element if ftype == "array" else ftype
-    op = c.operator
+    def place(self, part: Part, index: int | None = None) -> Place:
+        return place(self.origin, self.c, self.canonical, part, index)
 
-    def mismatch(what: str) -> Issue:
-        return Issue(
-            "operator_type_mismatch",
-            op_path,
-            f"'{op}' does not apply to {c.field!r}, {_article(ftype)} {ftype} field{where}",
-            hint=what,
-        )
-
-    if scalar is None:  # an array whose items are not declared
-        return []
-    if op in ORDERING_OPERATORS and scalar not in _ORDERABLE:
-        return [mismatch("ordering applies to numbers, strings, dates and datetimes")]
-    if op in ("starts_with", "ends_with", "regex") and scalar not in _STRINGISH:
-        return [mismatch(f"'{op}' applies to string fields")]
-    if op == "text" and scalar != "string":
-        return [mismatch("'text' searches string fields")]
-    if op == "contains" and ftype != "array" and ftype != "string":
-        return [mismatch("'contains' is substring on strings and membership on arrays")]
-    if isinstance(c.value, DynamicRef) or op in ("exists", "is_null", "regex", "text", "starts_with", "ends_with"):
-        return []
-    if op == "contains" and ftype == "string":
-        if isinstance(c.value, str):
+    def against(self, fdef: FieldDef) -> list[Issue]:
+        c = self.c
+        field = FIELD_TYPES[fdef.type]
+        if field.filter_kind == "array":
+            if fdef.items is None:  # elements of any type
+                return []
+            scalar = FIELD_TYPES[fdef.items.type]
+        else:
+            scalar = field
+        rule = FILTER_OPERATORS[c.operator].check
+        if not rule.applies(field, scalar):
+            where = self.place("operator")
+            return [
+                Issue(
+                    "operator_type_mismatch",
+                    where.path,
+                    f"'{c.operator}' does not apply to {c.field!r}, {_article(field.name)} {field.name} field"
+                    f"{self.quoted}{where.suffix}",
+                    hint=rule.hint.format(op=c.operator),
+                )
+            ]
+        if isinstance(c.value, DynamicRef):
             return []
-        return [_value_issue(c, "string", c.value, value_path, where)]
-    if op in ("in", "nin"):
-        return [
-            _value_issue(c, scalar, v, (*value_path, i), where)
-            for i, v in enumerate(c.value)
-            if v is not None and not _fits(scalar, v)
-        ]
-    value = c.value
-    if op in ("eq", "ne") and ftype == "array" and isinstance(value, tuple):
-        return [
-            _value_issue(c, scalar, v, (*value_path, i), where)
-            for i, v in enumerate(value)
-            if v is not None and not _fits(scalar, v)
-        ]
-    if value is None or _fits(scalar, value):
-        return []
-    return [_value_issue(c, scalar, value, value_path, where)]
+        return [self.value_issue(t, sub) for sub, t in rule.mismatches(field, scalar, c.value)]
 
-
-def _fits(ftype: str, value: Any) -> bool:
-    if ftype in _NUMERIC:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if ftype == "string":
-        return isinstance(value, str)
-    if ftype == "boolean":
-        return isinstance(value, bool)
-    if ftype in ("date", "datetime"):
-        return isinstance(value, str) and (parse_date(value) is not None or parse_datetime(value) is not None)
-    if ftype == "object":
-        return isinstance(value, Mapping)
-    if ftype == "array":
-        return isinstance(value, tuple)
-    return True
-
-
-def _value_issue(c: Condition, ftype: str, value: Any, path: Path, where: str) -> Issue:
-    hint = None
-    if ftype in ("date", "datetime"):
-        hint = "write dates as YYYY-MM-DD and date-times as RFC 3339 (2024-01-15T10:00:00Z)"
-    return Issue(
-        "value_type_mismatch",
-        path,
-        f"{c.field!r} holds {ftype} values; {describe(thaw_value(value))} can never compare with them{where}",
-        hint=hint,
-    )
+    def value_issue(self, t: FieldType, sub: tuple[int, ...]) -> Issue:
+        c = self.c
+        value = c.value[sub[0]] if sub else c.value
+        where = self.place("value", sub[0] if sub else None)
+        hint = None
+        if t.filter_kind == "temporal":
+            hint = "write dates as YYYY-MM-DD and date-times as RFC 3339 (2024-01-15T10:00:00Z)"
+        return Issue(
+            "value_type_mismatch",
+            where.path,
+            f"{c.field!r} holds {t.name} values; {describe(thaw_value(value))} can never compare with them"
+            f"{self.quoted}{where.suffix}",
+            hint=hint,
+        )
 
 
 def _article(word: str) -> str:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from schemakit._contract.operators import FILTER_OPERATORS
+from schemakit._contract.paths import path_problem
 from schemakit._issues import FilterError, Issue, Path, describe
 from schemakit.filters._ast import (
     GROUP_KEY,
     GROUP_TYPES,
     MAX_NESTING,
-    OPERATORS,
     And,
     Condition,
     DynamicRef,
@@ -20,13 +22,14 @@ from schemakit.filters._ast import (
     canonical,
     iter_conditions,
     node_to_dict,
-    node_to_text,
-    node_tree,
-    operand_problem,
-    path_problem,
 )
-from schemakit.filters._compile import Matcher, compile_matcher, compile_to_code
 from schemakit.filters._json import parse_json, unknown_operator
+from schemakit.filters._operand import operand_problem
+from schemakit.filters._origin import Origin
+from schemakit.filters._render import node_to_text, node_tree
+
+if TYPE_CHECKING:
+    from schemakit.filters._compile import Matcher
 
 DEFAULT_MAX_DEPTH = 16
 
@@ -42,6 +45,8 @@ class Filter:
 
     root: Group
     _matcher: Matcher | None = field(default=None, init=False, repr=False, compare=False)
+    _origin: Origin | None = field(default=None, init=False, repr=False, compare=False)
+    """What it was parsed from, so that issues point into the user's own JSON or text (None when built)."""
 
     def __post_init__(self) -> None:
         root: Node = self.root
@@ -56,16 +61,18 @@ class Filter:
             raise FilterError([Issue("filter_too_deep", (), "the filter nests too deeply")]) from None
 
     @classmethod
-    def from_checked(cls, root: Node) -> Filter:
+    def from_checked(cls, root: Node, origin: Origin | None = None) -> Filter:
         """A Filter from a tree a front end has already checked: canonicalized, not checked again.
 
         Parsing is on the request path; checking every operand twice (RE2
-        compiles included) would double its cost for nothing.
+        compiles included) would double its cost for nothing. ``origin`` says
+        where each condition was written.
         """
         flt = object.__new__(cls)
         node: Node = And((root,)) if isinstance(root, Condition) else root
         object.__setattr__(flt, "root", canonical(node))
         object.__setattr__(flt, "_matcher", None)
+        object.__setattr__(flt, "_origin", origin)
         return flt
 
     # -- evaluation -----------------------------------------------------------
@@ -82,15 +89,26 @@ class Filter:
         """The compiled ``match(record, context=None)`` function (built once, then cached)."""
         matcher = self._matcher
         if matcher is None:
-            matcher = compile_matcher(self.root)
+            # the compiler (and RE2, for regex conditions) loads with the first filter evaluated
+            from schemakit.filters._compile import compile_matcher
+
+            matcher = compile_matcher(self.root, self._origin)
             object.__setattr__(self, "_matcher", matcher)
             # later calls skip this method entirely: the instance attribute shadows it
             object.__setattr__(self, "matches", matcher)
         return matcher
 
-    def compile_to_code(self) -> str:
-        """The Python source the filter compiles to (for debugging)."""
+    @property
+    def source(self) -> str:
+        """The Python source the filter compiles to (for debugging and ``--explain``)."""
+        from schemakit.filters._compile import compile_to_code
+
         return compile_to_code(self.root)
+
+    def compile_to_code(self) -> str:
+        """Deprecated: the Python source the filter compiles to; read :attr:`source` instead."""
+        warnings.warn("Filter.compile_to_code() is deprecated; use Filter.source", DeprecationWarning, stacklevel=2)
+        return self.source
 
     # -- renderings -----------------------------------------------------------
 
@@ -166,7 +184,7 @@ def condition_issues(c: Condition, path: Path) -> list[Issue]:
     problem = path_problem(c.field)
     if problem:
         issues.append(Issue("invalid_filter", (*path, "field"), problem))
-    if c.operator not in OPERATORS:
+    if c.operator not in FILTER_OPERATORS:
         issues.append(unknown_operator(c.operator, (*path, "operator")))
         return issues
     problem = operand_problem(c.operator, c.value)

@@ -5,70 +5,31 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from schemakit._contract.operators import DEFAULT_OPERATOR, FILTER_OPERATORS, FLAG_OPERATORS, JSON_SYNONYMS
+from schemakit._contract.paths import path_problem
 from schemakit._issues import FilterError, Issue, Path, PathSegment, describe, did_you_mean_hint
-from schemakit.filters._ast import (
-    MAX_NESTING,
-    OPERATORS,
-    And,
-    Condition,
-    Node,
-    Not,
-    Or,
-    freeze_operand,
-    operand_problem,
-    path_problem,
-)
+from schemakit.filters._ast import MAX_NESTING, And, Condition, DynamicRef, Node, Not, Or, freeze_operand
+from schemakit.filters._operand import operand_problem
+from schemakit.filters._origin import JsonPlaces, Origin
 
 if TYPE_CHECKING:
     from schemakit.filters._filter import Filter
 
 GROUP_KEYS = ("AND", "OR", "NOT")
 CONDITION_KEYS = ("field", "operator", "value")
-
-# Spellings users carry over from SQL, Mongo and other filter languages.
-_OPERATOR_SYNONYMS = {
-    "=": "eq",
-    "==": "eq",
-    "equals": "eq",
-    "!=": "ne",
-    "<>": "ne",
-    "neq": "ne",
-    "not_equals": "ne",
-    ">": "gt",
-    ">=": "gte",
-    "ge": "gte",
-    "<": "lt",
-    "<=": "lte",
-    "le": "lte",
-    "not_in": "nin",
-    "notin": "nin",
-    "like": "contains",
-    "includes": "contains",
-    "has": "contains",
-    "startswith": "starts_with",
-    "prefix": "starts_with",
-    "endswith": "ends_with",
-    "suffix": "ends_with",
-    "matches": "regex",
-    "match": "regex",
-    "~": "regex",
-    "search": "text",
-    "exist": "exists",
-    "isnull": "is_null",
-    "null": "is_null",
-}
+_FLAG_HINT = " and ".join(FLAG_OPERATORS) + " take true or false"
 
 
 def unknown_operator(word: Any, path: Path) -> Issue:
     if not isinstance(word, str):
         return Issue("invalid_filter", path, f"an operator must be a string, found {describe(word)}")
-    synonym = _OPERATOR_SYNONYMS.get(word.strip().casefold())
-    hint = f"did you mean '{synonym}'?" if synonym else did_you_mean_hint(word, OPERATORS)
+    synonym = JSON_SYNONYMS.get(word.strip().casefold())
+    hint = f"did you mean '{synonym}'?" if synonym else did_you_mean_hint(word, FILTER_OPERATORS)
     return Issue(
         "unknown_operator",
         path,
         f"unknown operator {word!r}",
-        hint=hint or "operators: " + ", ".join(OPERATORS),
+        hint=hint or "operators: " + ", ".join(FILTER_OPERATORS),
     )
 
 
@@ -82,8 +43,8 @@ class JsonReader:
     def __init__(self, max_depth: int) -> None:
         self.max_depth = max_depth
         self.issues: list[Issue] = []
-        # id(condition) -> (path of its field, operator, value) in the input dict
-        self.origins: dict[int, tuple[Path, Path, Path]] = {}
+        # id(condition) -> the paths of its field, operator and value in the input dict
+        self.origins: dict[int, JsonPlaces] = {}
 
     def report(self, code: str, path: Path, message: str, hint: str | None = None) -> None:
         self.issues.append(Issue(code, path, message, hint))
@@ -146,7 +107,7 @@ class JsonReader:
             "invalid_filter",
             path,
             f"a group item must be a condition or a logical operator object, found {describe(raw)}",
-            hint='write {"field": "...", "operator": "eq", "value": ...}',
+            hint=f'write {{"field": "...", "operator": "{DEFAULT_OPERATOR}", "value": ...}}',
         )
         return None
 
@@ -155,7 +116,7 @@ class JsonReader:
         if problem:
             self.report("invalid_filter", path, problem)
             return None
-        return self.make(key, "eq", raw_value, path, path, path)
+        return self.make(key, DEFAULT_OPERATOR, raw_value, path, path, path)
 
     def condition(self, raw: Mapping[Any, Any], path: Path) -> Condition | None:
         ok = True
@@ -174,10 +135,10 @@ class JsonReader:
         if problem:
             self.report("invalid_filter", (*path, "field"), problem)
             ok = False
-        operator = raw.get("operator", "eq")
+        operator = raw.get("operator", DEFAULT_OPERATOR)
         if operator is None:
-            operator = "eq"
-        if operator not in OPERATORS:
+            operator = DEFAULT_OPERATOR
+        if operator not in FILTER_OPERATORS:
             self.issues.append(unknown_operator(operator, (*path, "operator")))
             ok = False
         if "value" not in raw:
@@ -185,7 +146,7 @@ class JsonReader:
                 "missing_value",
                 (*path, "value"),
                 "a condition needs a 'value'",
-                hint="exists and is_null take true or false" if operator in ("exists", "is_null") else None,
+                hint=_FLAG_HINT if operator in FLAG_OPERATORS else None,
             )
             ok = False
         if not ok:
@@ -212,13 +173,11 @@ class JsonReader:
             self.report("invalid_operand", value_path, problem)
             return None
         c = Condition(field, operator, value)
-        self.origins[id(c)] = (field_path, op_path, value_path)
+        self.origins[id(c)] = JsonPlaces(field_path, op_path, value_path)
         return c
 
 
 def _is_ref(value: Any) -> bool:
-    from schemakit.filters._ast import DynamicRef
-
     return isinstance(value, DynamicRef)
 
 
@@ -238,4 +197,4 @@ def parse_json(spec: Mapping[Any, Any], *, max_depth: int) -> Filter:
     root, reader = read_json(spec, max_depth=max_depth)
     if reader.issues:
         raise FilterError(reader.issues)
-    return Filter.from_checked(root)
+    return Filter.from_checked(root, Origin(None, reader.origins))

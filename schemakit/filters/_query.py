@@ -3,16 +3,54 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from schemakit._contract.paths import FanOut, Segments, candidates, parse, read
+from schemakit._contract.results import ResultShape
+from schemakit._contract.semantics import instant, is_number
+from schemakit._contract.sentinels import ABSENT
 from schemakit._issues import FilterError, Issue, describe
 from schemakit.filters._filter import Filter, parse_filter
-from schemakit.filters._semantics import MISSING, FanOut, candidates, instant, is_number, resolve, split_path
 
 MAX_LIMIT = 1000
+_KEYS = ("results", "pagination")
+
+
+@dataclass(frozen=True, eq=False)
+class QueryResult(ResultShape, Mapping[str, Any]):
+    """One page of a query: ``results`` and ``pagination``, with the result shape of every verdict.
+
+    It reads as the dict ``query`` returned before it had a type:
+    ``r["results"]``, ``r["pagination"]``, ``"results" in r`` and ``dict(r)``
+    still work, and it compares equal to that dict. ``to_dict()`` is that
+    dict with ``ok`` and ``issues`` first. A query that cannot run raises
+    :class:`~schemakit.FilterError`, so a result is always ``ok``.
+    """
+
+    results: list[Any]
+    pagination: dict[str, Any]
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(i.is_error for i in self.issues)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in _KEYS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_KEYS)
+
+    def __len__(self) -> int:
+        return len(_KEYS)
+
+    def _payload(self) -> dict[str, Any]:
+        return {"results": self.results, "pagination": self.pagination}
 
 
 def query(
@@ -25,11 +63,12 @@ def query(
     case_sensitive: bool = False,
     limit: int = 10,
     offset: int = 0,
-) -> dict[str, Any]:
+) -> QueryResult:
     """Filter, search, sort and page ``records`` as the list-buckets endpoint does.
 
     ``case_sensitive`` is the default for a filter that sets none and governs
-    ``search``. Returns ``{"results": [...], "pagination": {...}}``.
+    ``search``. Returns a :class:`QueryResult`, which reads as
+    ``{"results": [...], "pagination": {...}}``.
     """
     _check_pagination(limit, offset)
     keys = _sort_spec(sort)
@@ -37,7 +76,7 @@ def query(
     needle = search if search else None
     if needle is not None and not isinstance(needle, str):
         raise FilterError([Issue("invalid_filter", ("search",), f"search must be a string, found {describe(search)}")])
-    fields = [split_path(f) for f in search_fields]
+    fields = [parse(f) for f in search_fields]
     folded = needle.casefold() if needle is not None and not case_sensitive else needle
 
     match = flt.compile() if flt is not None else None
@@ -52,9 +91,9 @@ def query(
         kept = _sorted(kept, *keys)
 
     total = len(kept)
-    return {
-        "results": kept[offset : offset + limit],
-        "pagination": {
+    return QueryResult(
+        kept[offset : offset + limit],
+        {
             "total": total,
             "page": offset // limit + 1,
             "page_size": limit,
@@ -62,7 +101,7 @@ def query(
             "next_page": str(offset + limit) if offset + limit < total else None,
             "previous_page": str(max(offset - limit, 0)) if offset > 0 else None,
         },
-    }
+    )
 
 
 def _check_pagination(limit: Any, offset: Any) -> None:
@@ -88,7 +127,8 @@ def _effective_filter(filters: Any, case_sensitive: bool) -> Filter | None:
         return None
     flt = parse_filter(filters)
     if flt.root.case_sensitive is None and case_sensitive:
-        flt = Filter(replace(flt.root, case_sensitive=True))
+        # the same conditions, so issues of dynamic values still point where they were written
+        flt = Filter.from_checked(replace(flt.root, case_sensitive=True), flt._origin)
     return flt
 
 
@@ -118,12 +158,12 @@ def _sort_spec(sort: Any) -> tuple[tuple[str, ...], bool] | None:
                 )
             ]
         )
-    return split_path(sort["field"]), direction == "desc"
+    return parse(sort["field"]), direction == "desc"
 
 
-def _found(record: Any, fields: list[tuple[str, ...]], needle: str, case_sensitive: bool) -> bool:
+def _found(record: Any, fields: list[Segments], needle: str, case_sensitive: bool) -> bool:
     for segments in fields:
-        for value in candidates(resolve(record, segments)):
+        for value in candidates(read(record, segments)):
             if isinstance(value, str) and needle in (value if case_sensitive else value.casefold()):
                 return True
     return False
@@ -147,15 +187,15 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (_OTHER, 0)
 
 
-def _sorted(records: list[Any], segments: tuple[str, ...], descending: bool) -> list[Any]:
+def _sorted(records: list[Any], segments: Segments, descending: bool) -> list[Any]:
     """Stable sort by one path; records without a value (missing or null) go last in both directions."""
     present: list[tuple[tuple[int, Any], Any]] = []
     absent: list[Any] = []
     for record in records:
-        value = resolve(record, segments)
+        value = read(record, segments)
         if isinstance(value, FanOut):
             value = value.values[0]
-        if value is MISSING or value is None:
+        if value is ABSENT or value is None:
             absent.append(record)
         else:
             present.append((_sort_key(value), record))

@@ -9,27 +9,20 @@ the depth checks run.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from schemakit._contract.operators import LOGICAL_KEYWORDS, SPELLINGS, TEXT_SPELLINGS, TEXT_SYNONYMS
+from schemakit._contract.paths import path_problem
 from schemakit._issues import FilterError, Issue, did_you_mean_hint
 from schemakit._resources import grammar_path
-from schemakit.filters._ast import (
-    MAX_NESTING,
-    TEXT_OPERATOR,
-    And,
-    Condition,
-    DynamicRef,
-    Node,
-    Not,
-    Or,
-    freeze_operand,
-    operand_problem,
-    path_problem,
-)
+from schemakit.filters._ast import MAX_NESTING, And, Condition, DynamicRef, Node, Not, Or, freeze_operand
+from schemakit.filters._operand import operand_problem
+from schemakit.filters._origin import Origin, TextPlaces, excerpt, position
 
 if TYPE_CHECKING:
     from schemakit.filters._filter import Filter
@@ -57,44 +50,6 @@ _READABLE = {
     "CASE": "CASE SENSITIVE (...)",
     "$END": "the end of the filter",
 }
-_OPERATOR_TERMINALS = frozenset({"COMPARE", "TILDE", "MATCHES", "IN", "CONTAINS", "STARTS", "ENDS", "SEARCH", "EXISTS"})
-_TEXT_OPERATORS = (
-    *TEXT_OPERATOR.values(),
-    "==",
-    "<>",
-    "~",
-    "EXISTS",
-    "NOT EXISTS",
-    "IS NULL",
-    "IS NOT NULL",
-)
-# JSON operator names and other habits, mapped to the text spelling.
-_TEXT_SYNONYMS = {
-    "eq": "=",
-    "equals": "=",
-    "ne": "!=",
-    "neq": "!=",
-    "gt": ">",
-    "gte": ">=",
-    "ge": ">=",
-    "lt": "<",
-    "lte": "<=",
-    "le": "<=",
-    "nin": "NOT IN",
-    "like": "CONTAINS",
-    "has": "CONTAINS",
-    "includes": "CONTAINS",
-    "starts_with": "STARTS WITH",
-    "startswith": "STARTS WITH",
-    "ends_with": "ENDS WITH",
-    "endswith": "ENDS WITH",
-    "regex": "MATCHES",
-    "match": "MATCHES",
-    "text": "SEARCH",
-    "exist": "EXISTS",
-    "is_null": "IS NULL",
-    "isnull": "IS NULL",
-}
 
 
 def _readable(terminal: str) -> str:
@@ -106,25 +61,27 @@ def _expected_hint(expected: set[str]) -> str:
     return "expected " + ", ".join(names) if names else "check the filter syntax"
 
 
-def _excerpt(text: str, line: int, column: int) -> str:
-    """The offending line with a caret under the column (long lines are clipped around it)."""
-    lines = text.split("\n")
-    source = lines[line - 1] if 0 < line <= len(lines) else ""
-    start = max(0, column - 1 - 40)
-    snippet = source[start : start + 80]
-    prefix = "..." if start else ""
-    return f"{prefix}{snippet}\n{' ' * (len(prefix) + column - 1 - start)}^"
+_OPERATOR_TERMINALS: frozenset[str] | None = None
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+def operator_terminals() -> frozenset[str]:
+    """The terminals that can start an operator after a field: each spelling's first word, lexed.
+
+    Logical keywords are left out (``NOT`` also starts a term), so an unknown
+    word is called an unknown operator only where an operator must follow.
+    """
+    global _OPERATOR_TERMINALS
+    if _OPERATOR_TERMINALS is None:
+        lex = parser().lex
+        logical = {next(iter(lex(word))).type for word in LOGICAL_KEYWORDS}
+        first = {next(iter(lex(spelling.split()[0]))).type for spelling in SPELLINGS}
+        _OPERATOR_TERMINALS = frozenset(first - logical)
+    return _OPERATOR_TERMINALS
 
 
 def _syntax_error(text: str, exc: UnexpectedInput) -> FilterError:
     if isinstance(exc, UnexpectedToken) and exc.token.type == "$END":
-        line, column = _position(text, len(text.rstrip()))
+        line, column = position(text, len(text.rstrip()))
         found = "the end of the filter"
     else:
         line, column = exc.line, exc.column
@@ -136,30 +93,30 @@ def _syntax_error(text: str, exc: UnexpectedInput) -> FilterError:
         else:
             found = "input"
         if line is None or line < 1:
-            line, column = _position(text, getattr(exc, "pos_in_stream", 0) or 0)
+            line, column = position(text, getattr(exc, "pos_in_stream", 0) or 0)
     expected: set[str] = set()
     if isinstance(exc, UnexpectedToken):
         expected = set(exc.expected)
     elif isinstance(exc, UnexpectedCharacters):
         expected = set(exc.allowed or ())
-    excerpt = _excerpt(text, line, column)
+    caret = excerpt(text, line, column)
     where = f"line {line}, column {column}"
     if (
         isinstance(exc, UnexpectedToken)
         and exc.token.type in ("NAME", "QUOTED_NAME")
-        and expected & _OPERATOR_TERMINALS
+        and expected & operator_terminals()
     ):
         word = str(exc.token)
-        synonym = _TEXT_SYNONYMS.get(word.casefold())
-        hint = f"did you mean '{synonym}'?" if synonym else did_you_mean_hint(word.upper(), _TEXT_OPERATORS)
+        synonym = TEXT_SYNONYMS.get(word.casefold())
+        hint = f"did you mean '{synonym}'?" if synonym else did_you_mean_hint(word.upper(), TEXT_SPELLINGS)
         issue = Issue(
             "unknown_operator",
             (),
-            f"unknown operator {word!r} at {where}\n{excerpt}",
-            hint=hint or "operators: " + ", ".join(_TEXT_OPERATORS),
+            f"unknown operator {word!r} at {where}\n{caret}",
+            hint=hint or "operators: " + ", ".join(TEXT_SPELLINGS),
         )
     else:
-        issue = Issue("syntax_error", (), f"unexpected {found} at {where}\n{excerpt}", hint=_expected_hint(expected))
+        issue = Issue("syntax_error", (), f"unexpected {found} at {where}\n{caret}", hint=_expected_hint(expected))
     return FilterError([issue], f"{issue.code} at {where}: unexpected {found}", line=line, column=column)
 
 
@@ -270,20 +227,36 @@ def _group(r: _R | None, cs: bool | None) -> _R:
     return _R(node, r.parens + 1, r.nest + 1, r.problems, grouped=True, root_parens=0 if cs is None else 1)
 
 
-_COMPARE = {"=": "eq", "==": "eq", "!=": "ne", "<>": "ne", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
+# The places of each condition built by the parse in progress (one per thread or task): conditions
+# reduce inside the parser, whose callbacks are shared and stateless, so the places go to the side.
+_PLACES: ContextVar[dict[int, TextPlaces] | None] = ContextVar("schemakit_filter_text_places", default=None)
 
 
-def _condition(field: tuple[str, Token], operator: str, value: tuple[Any, Token]) -> _R:
+def _offset(token: Token) -> int:
+    # the lexer sets every token's offset; a token made by hand would have none
+    return token.start_pos if token.start_pos is not None else 0
+
+
+def _condition(field: tuple[str, Token], words: list[Token], value: tuple[Any, ...] | None) -> _R:
+    """A condition from its field, the words spelling its operator and its value (none for a flag)."""
     name, name_token = field
     problem = path_problem(name)
     if problem:
         return _R(None, problems=(_Problem("invalid_filter", problem, name_token),))
-    literal, token = value
-    literal = freeze_operand(literal)
+    spelling = str(words[0]).upper() if len(words) == 1 else " ".join(str(w).upper() for w in words)
+    operator, flag = SPELLINGS[spelling]
+    if value is None:
+        value = (flag, words[0])
+    literal = freeze_operand(value[0])
     problem = operand_problem(operator, literal)
     if problem:
-        return _R(None, problems=(_Problem("invalid_operand", problem, token),))
-    return _R(Condition(name, operator, literal))
+        return _R(None, problems=(_Problem("invalid_operand", problem, value[1]),))
+    c = Condition(name, operator, literal)
+    places = _PLACES.get()
+    if places is not None:
+        elements = tuple(_offset(item[1]) for item in value[2]) if len(value) > 2 else ()
+        places[id(c)] = TextPlaces(_offset(name_token), _offset(words[0]), _offset(value[1]), elements)
+    return _R(c)
 
 
 class _Callbacks(Transformer):  # type: ignore[type-arg]
@@ -325,43 +298,14 @@ class _Callbacks(Transformer):  # type: ignore[type-arg]
         token = c[0]
         return (unquote_name(str(token)) if token.type == "QUOTED_NAME" else str(token)), token
 
-    def compare(self, c: list[Any]) -> _R:
-        return _condition(c[0], _COMPARE[str(c[1])], c[2])
+    def condition(self, c: list[Any]) -> _R:
+        # field, the operator's words, then the value unless the spelling is a flag's (EXISTS)
+        last = c[-1]
+        if type(last) is tuple:
+            return _condition(c[0], c[1:-1], last)
+        return _condition(c[0], c[1:], None)
 
-    def regex(self, c: list[Any]) -> _R:
-        return _condition(c[0], "regex", c[2])
-
-    def in_(self, c: list[Any]) -> _R:
-        return _condition(c[0], "in", c[2])
-
-    def nin(self, c: list[Any]) -> _R:
-        return _condition(c[0], "nin", c[3])
-
-    def contains(self, c: list[Any]) -> _R:
-        return _condition(c[0], "contains", c[2])
-
-    def starts_with(self, c: list[Any]) -> _R:
-        return _condition(c[0], "starts_with", c[3])
-
-    def ends_with(self, c: list[Any]) -> _R:
-        return _condition(c[0], "ends_with", c[3])
-
-    def text(self, c: list[Any]) -> _R:
-        return _condition(c[0], "text", c[2])
-
-    def exists(self, c: list[Any]) -> _R:
-        return _condition(c[0], "exists", (True, c[1]))
-
-    def not_exists(self, c: list[Any]) -> _R:
-        return _condition(c[0], "exists", (False, c[1]))
-
-    def is_null(self, c: list[Any]) -> _R:
-        return _condition(c[0], "is_null", (True, c[1]))
-
-    def is_not_null(self, c: list[Any]) -> _R:
-        return _condition(c[0], "is_null", (False, c[1]))
-
-    # literals are (python value, token) pairs so that problems can point at them
+    # literals are (python value, token) pairs so that problems can point at them; a list adds its items
     def dynamic(self, c: list[Token]) -> tuple[Any, Token]:
         body = str(c[0])[1:]
         return DynamicRef(unquote_name(body) if body.startswith("`") else body), c[0]
@@ -381,8 +325,9 @@ class _Callbacks(Transformer):  # type: ignore[type-arg]
     def null(self, c: list[Token]) -> tuple[Any, Token]:
         return None, c[0]
 
-    def array(self, c: list[Any]) -> tuple[Any, Token]:
-        return tuple(x[0] for x in c if isinstance(x, tuple)), c[0]
+    def array(self, c: list[Any]) -> tuple[Any, Token, tuple[tuple[Any, ...], ...]]:
+        items = tuple(x for x in c if isinstance(x, tuple))
+        return tuple(x[0] for x in items), c[0], items
 
     def object(self, c: list[Any]) -> tuple[Any, Token]:
         return MappingProxyType({x[0]: x[1] for x in c if isinstance(x, tuple)}), c[0]
@@ -426,18 +371,22 @@ def _too_deep_at(text: str, max_depth: int) -> Token | None:
 def parse_text(text: str, *, max_depth: int) -> Filter:
     from schemakit.filters._filter import Filter
 
+    places: dict[int, TextPlaces] = {}
+    token = _PLACES.set(places)
     try:
         result: _R = parser().parse(text)  # type: ignore[assignment]
     except UnexpectedInput as exc:
         raise _syntax_error(text, exc) from None
+    finally:
+        _PLACES.reset(token)
     if result.parens + 1 > max_depth or result.nest + 1 > MAX_NESTING:
         deep = result.parens + 1 > max_depth
-        token = _too_deep_at(text, max_depth) if deep else None
+        paren = _too_deep_at(text, max_depth) if deep else None
         what = f"parentheses nest deeper than max_depth={max_depth}" if deep else "the filter nests too deeply"
         raise FilterError(
             [Issue("filter_too_deep", (), what, hint="flatten nested groups of the same kind")],
-            line=getattr(token, "line", None),
-            column=getattr(token, "column", None),
+            line=getattr(paren, "line", None),
+            column=getattr(paren, "column", None),
         )
     if result.problems:
         issues = []
@@ -445,7 +394,7 @@ def parse_text(text: str, *, max_depth: int) -> Filter:
             line = getattr(p.token, "line", None) or 1
             column = getattr(p.token, "column", None) or 1
             where = f"line {line}, column {column}"
-            issues.append(Issue(p.code, (), f"{p.message} at {where}\n{_excerpt(text, line, column)}"))
+            issues.append(Issue(p.code, (), f"{p.message} at {where}\n{excerpt(text, line, column)}"))
         first = result.problems[0].token
         raise FilterError(issues, line=getattr(first, "line", None), column=getattr(first, "column", None))
-    return Filter.from_checked(result.node)
+    return Filter.from_checked(result.node, Origin(text, places))

@@ -8,29 +8,16 @@ the interesting edges (``1`` vs ``1.0``, ``"A"`` vs ``"a"``, ``...Z`` vs
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from schemakit.filters._ast import OPERATORS as _ALL_OPERATORS
 from schemakit._contract.bucket import FieldDef, SchemaDef
+from schemakit._contract.operators import FILTER_OPERATORS, OPERATOR_NAMES, DrawKind
+from schemakit._contract.types import FIELD_TYPES
 from schemakit.strategies._common import Json, check_schema, check_size, values
-
-_EQUALITY = ("eq", "ne", "in", "nin")
-_ORDERING = ("gt", "gte", "lt", "lte")
-_PRESENCE = ("exists", "is_null")
-_OPERATORS_BY_TYPE: dict[str, tuple[str, ...]] = {
-    "string": (*_EQUALITY, *_ORDERING, "contains", "starts_with", "ends_with", "regex", "text", *_PRESENCE),
-    "integer": (*_EQUALITY, *_ORDERING, *_PRESENCE),
-    "number": (*_EQUALITY, *_ORDERING, *_PRESENCE),
-    "float": (*_EQUALITY, *_ORDERING, *_PRESENCE),
-    "boolean": (*_EQUALITY, *_PRESENCE),
-    "date": (*_EQUALITY, *_ORDERING, *_PRESENCE),
-    "datetime": (*_EQUALITY, *_ORDERING, *_PRESENCE),
-    "object": _PRESENCE,
-    "array": _PRESENCE,
-}
 
 # The untyped vocabulary: plain names, dotted paths into objects and lists of
 # objects, an index, and names the text form must quote with backticks.
@@ -72,40 +59,43 @@ def _literal_pattern(text: str) -> str:
     return "".join("\\" + c if c in _REGEX_SPECIAL else c for c in text)
 
 
+# The hand-picked values a typed site tries first: those of the pool that fit the field's type.
+_SMALL: tuple[Json, ...] = (*_STRINGS, *_NUMBERS, False, True, *_DATES)
+
+
 def _typed_values(ftype: str) -> st.SearchStrategy[Json]:
     """Values that fit a field type, small hand-picked ones first."""
-    if ftype == "string":
-        return st.one_of(st.sampled_from(_STRINGS), st.text(max_size=8))
-    if ftype == "integer":
-        return st.one_of(st.sampled_from([0, 1, -1, 10]), st.integers())
-    if ftype in ("number", "float"):
-        return st.one_of(st.sampled_from(_NUMBERS), st.floats(allow_nan=False, allow_infinity=False))
-    if ftype == "boolean":
-        return st.booleans()
-    if ftype in ("date", "datetime"):
-        return st.one_of(st.sampled_from(_DATES), values(FieldDef("v", ftype)))
-    return st.sampled_from(_SCALARS)
+    t = FIELD_TYPES[ftype]
+    small = [v for v in _SMALL if t.fits_filter_value(v)]
+    generated = values(FieldDef("v", ftype))
+    return st.one_of(st.sampled_from(small), generated) if small else generated
+
+
+def _scalars(ftype: str | None) -> st.SearchStrategy[Json]:
+    return st.sampled_from(_SCALARS) if ftype is None else _typed_values(ftype)
+
+
+def _contained(ftype: str | None) -> st.SearchStrategy[Json]:
+    # untyped, substrings and list members both; typed, what the field's values fit
+    return st.one_of(st.sampled_from(_STRINGS), _scalars(ftype)) if ftype is None else _scalars(ftype)
+
+
+_DRAWS: dict[DrawKind, Callable[[str | None], st.SearchStrategy[Json]]] = {
+    "value": _scalars,
+    # ordering takes no null; across kinds it is simply false, which is worth generating untyped
+    "ordered": lambda ftype: _scalars(ftype).filter(lambda v: v is not None),
+    "list": lambda ftype: st.lists(_scalars(ftype), max_size=3),
+    "contains": _contained,
+    "affix": lambda ftype: st.one_of(st.sampled_from(_STRINGS), st.text(max_size=4)),
+    "pattern": lambda ftype: st.one_of(st.sampled_from(_PATTERNS), st.sampled_from(_STRINGS).map(_literal_pattern)),
+    "search": lambda ftype: st.sampled_from(_SEARCHES),
+    "flag": lambda ftype: st.booleans(),
+}
 
 
 def _operand(operator: str, ftype: str | None) -> st.SearchStrategy[Json]:
     """A value ``operator`` accepts; fitted to ``ftype`` when the field's type is known."""
-    if operator in _PRESENCE:
-        return st.booleans()
-    if operator == "regex":
-        return st.one_of(st.sampled_from(_PATTERNS), st.sampled_from(_STRINGS).map(_literal_pattern))
-    if operator == "text":
-        return st.sampled_from(_SEARCHES)
-    if operator in ("starts_with", "ends_with"):
-        return st.one_of(st.sampled_from(_STRINGS), st.text(max_size=4))
-    scalar = st.sampled_from(_SCALARS) if ftype is None else _typed_values(ftype)
-    if operator in ("in", "nin"):
-        return st.lists(scalar, max_size=3)
-    if operator in _ORDERING:
-        # Ordering takes no null; across kinds it is simply false, which is worth generating untyped.
-        return scalar.filter(lambda v: v is not None)
-    if operator == "contains" and ftype is None:
-        return st.one_of(st.sampled_from(_STRINGS), scalar)
-    return scalar
+    return _DRAWS[FILTER_OPERATORS[operator].strategy.operand](ftype)
 
 
 def _typed_sites(sdef: SchemaDef) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -115,14 +105,14 @@ def _typed_sites(sdef: SchemaDef) -> list[tuple[str, str, tuple[str, ...]]]:
         if f.is_file or f.file_items:
             continue
         dotted = ".".join(path)
-        if f.type == "array" and f.items is not None and f.items.type in _OPERATORS_BY_TYPE:
-            element = f.items.type
-            # On an array, comparisons test its elements and contains is membership.
-            ops = tuple(op for op in _OPERATORS_BY_TYPE[element] if op not in ("contains", "text"))
-            ops = (*ops, *(() if element in ("object", "array") else ("contains",)))
-            out.append((dotted, element, tuple(dict.fromkeys((*ops, *_PRESENCE)))))
+        if f.items is not None:
+            # on an array with declared items, operators test its elements
+            element = FIELD_TYPES[f.items.type]
+            ops = tuple(op.name for op in FILTER_OPERATORS.values() if op.strategy.on_items(element))
+            out.append((dotted, element.name, ops))
         else:
-            out.append((dotted, f.type, _OPERATORS_BY_TYPE[f.type]))
+            t = FIELD_TYPES[f.type]
+            out.append((dotted, f.type, tuple(op.name for op in FILTER_OPERATORS.values() if op.strategy.on(t))))
     return out
 
 
@@ -132,7 +122,7 @@ def _conditions(draw: st.DrawFn, sites: tuple[tuple[str, str | None, tuple[str, 
 
     field, ftype, operators = draw(st.sampled_from(sites))
     operator = draw(st.sampled_from(operators))
-    if dynamic and operator not in _PRESENCE and draw(st.integers(0, 3)) == 0:
+    if dynamic and FILTER_OPERATORS[operator].operand.dynamic and draw(st.integers(0, 3)) == 0:
         ref = draw(st.sampled_from(["inputs.user_id", "inputs.q"]))
         return Condition(field, operator, DynamicRef(ref))
     return Condition(field, operator, draw(_operand(operator, ftype)))
@@ -195,7 +185,7 @@ def filters(schema: Any = None, *, max_depth: int = 4, dynamic: bool = False) ->
     if not isinstance(dynamic, bool):
         raise InvalidArgument(f"dynamic={dynamic!r} must be True or False")
     if schema is None:
-        sites: tuple[tuple[str, str | None, tuple[str, ...]], ...] = tuple((f, None, _ALL_OPERATORS) for f in FIELDS)
+        sites: tuple[tuple[str, str | None, tuple[str, ...]], ...] = tuple((f, None, OPERATOR_NAMES) for f in FIELDS)
     else:
         sites = tuple(_typed_sites(check_schema(schema)))
         if not sites:
