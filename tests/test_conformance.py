@@ -27,10 +27,10 @@ from hypothesis import strategies as hst
 
 import schemakit
 from schemakit import strategies as st
+from schemakit._contract.bucket import SCALAR_TYPES
 from schemakit._dates import as_instant, parse_date, parse_datetime
 from schemakit.filters import And, Condition, DynamicRef, Filter, Not, Or
 from schemakit.schema import read_bucket_schema
-from schemakit._contract.bucket import SCALAR_TYPES
 from schemakit.strategies._blobs import mime_fits
 from schemakit.strategies._common import has_key_value
 from schemakit.strategies._filters import FIELDS

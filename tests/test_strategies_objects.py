@@ -23,8 +23,8 @@ from hypothesis.errors import InvalidArgument
 
 import schemakit
 from schemakit import strategies as st
-from schemakit.schema import BucketSchema, SchemaDef, read_bucket_schema
 from schemakit._contract.bucket import FILE_TYPES, REQUEST_KEYS, FieldDef, conforms
+from schemakit.schema import BucketSchema, SchemaDef, read_bucket_schema
 
 PRODUCT = {
     "properties": {

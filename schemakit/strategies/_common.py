@@ -2,20 +2,22 @@
 
 Values are generated from a :class:`~schemakit.schema.SchemaDef`, never from
 the raw dict, so a strategy accepts whatever ``read_bucket_schema`` accepts (a
-dict or a pydantic ``BucketSchema``) and sees types already lower-cased.
+dict or a pydantic ``BucketSchema``) and sees types already lower-cased. A
+scalar's values come from its entry in the contract's type table
+(:meth:`~schemakit._contract.types.FieldType.generator`); only the structure
+of objects and arrays is generated here.
 """
 
 from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from schemakit._dates import parse_datetime
 from schemakit._contract.bucket import (
     FieldDef,
     SchemaDef,
@@ -23,6 +25,8 @@ from schemakit._contract.bucket import (
     read_bucket_schema,
     type_strict_equal,
 )
+from schemakit._contract.types import FIELD_TYPES
+from schemakit._dates import parse_datetime
 
 Json = Any
 
@@ -118,63 +122,9 @@ def json_values(*, max_leaves: int = 6) -> st.SearchStrategy[Json]:
     )
 
 
-def _fraction() -> st.SearchStrategy[str]:
-    return st.one_of(st.just(""), st.text(alphabet="0123456789", min_size=1, max_size=9).map(lambda d: "." + d))
-
-
-def _offset() -> st.SearchStrategy[str]:
-    signed = st.builds(
-        lambda sign, h, m: f"{sign}{h:02d}:{m:02d}",
-        st.sampled_from("+-"),
-        st.integers(0, 23),
-        st.integers(0, 59),
-    )
-    return st.one_of(st.just("Z"), signed)
-
-
-def rfc3339_datetimes() -> st.SearchStrategy[str]:
-    """RFC 3339 date-times that always carry an offset; shrink toward ``2000-01-01T00:00:00Z``.
-
-    RFC 3339 lets ``T`` and ``Z`` be lower case; that spelling turns up too.
-    """
-    return st.builds(
-        lambda d, h, mi, s, frac, off, lower: _spell(f"{d.isoformat()}T{h:02d}:{mi:02d}:{s:02d}{frac}{off}", lower),
-        st.dates(),
-        st.integers(0, 23),
-        st.integers(0, 59),
-        st.integers(0, 59),
-        _fraction(),
-        _offset(),
-        st.booleans(),
-    )
-
-
-def _spell(text: str, lower: bool) -> str:
-    return text.replace("T", "t").replace("Z", "z") if lower else text
-
-
-def iso_dates() -> st.SearchStrategy[str]:
-    """``YYYY-MM-DD`` calendar dates; shrink toward ``2000-01-01``."""
-    return st.dates().map(lambda d: d.isoformat())
-
-
-def integral_values() -> st.SearchStrategy[int | float]:
-    # An integral float such as 5.0 is a valid integer too; exact up to 2**53.
-    return st.one_of(st.integers(), st.integers(-(2**53), 2**53).map(float))
-
-
-def finite_numbers() -> st.SearchStrategy[int | float]:
-    return st.one_of(st.integers(), st.floats(allow_nan=False, allow_infinity=False))
-
-
-_SCALARS: dict[str, st.SearchStrategy[Any]] = {
-    "string": st.text(max_size=20),
-    "integer": integral_values(),
-    "number": finite_numbers(),
-    "float": finite_numbers(),
-    "boolean": st.booleans(),
-    "date": iso_dates(),
-    "datetime": rfc3339_datetimes(),
+# Built once: ``values`` is asked for a scalar's strategy at every draw of an enclosing object.
+_SCALAR_VALUES: Mapping[str, st.SearchStrategy[Any]] = {
+    t.name: t.generator() for t in FIELD_TYPES.values() if t.strategy is not None
 }
 
 
@@ -188,20 +138,36 @@ def values(f: FieldDef, *, strict: bool = False) -> st.SearchStrategy[Json]:
     if f.enum is not None:
         # deepcopy: callers mutate generated objects, and enum values are shared with the FieldDef.
         return st.sampled_from(f.enum).map(copy.deepcopy)
-    if f.type in _SCALARS:
-        return _SCALARS[f.type]
-    if f.type == "object":
-        if f.properties is None:
-            return st.just({}) if strict else st.dictionaries(st.text(max_size=8), json_values(), max_size=3)
-        return object_values(f.properties, strict=strict)
-    if f.type == "array":
-        if f.items is None:
-            return st.lists(json_values(), max_size=3)
-        item = values(f.items, strict=strict)
-        if not f.items.required:
-            item = st.one_of(item, st.none())
-        return st.lists(item, max_size=3)
-    raise InvalidArgument(f"field {f.name!r} of type {f.type!r} has no inline value (it is supplied as a blob)")
+    scalar = _SCALAR_VALUES.get(f.type)
+    if scalar is not None:
+        return scalar
+    container = _CONTAINER_VALUES.get(f.type)
+    if container is None:
+        raise InvalidArgument(f"field {f.name!r} of type {f.type!r} has no inline value (it is supplied as a blob)")
+    return container(f, strict)
+
+
+def _object_field_values(f: FieldDef, strict: bool) -> st.SearchStrategy[Json]:
+    if f.properties is None:
+        return st.just({}) if strict else st.dictionaries(st.text(max_size=8), json_values(), max_size=3)
+    return object_values(f.properties, strict=strict)
+
+
+def _array_field_values(f: FieldDef, strict: bool) -> st.SearchStrategy[Json]:
+    if f.items is None:
+        return st.lists(json_values(), max_size=3)
+    item = values(f.items, strict=strict)
+    if not f.items.required:
+        item = st.one_of(item, st.none())
+    return st.lists(item, max_size=3)
+
+
+# The structure of each container type: what its declared ``properties`` or ``items`` make of a value.
+_CONTAINER_VALUES: Mapping[str, Callable[[FieldDef, bool], st.SearchStrategy[Json]]] = {
+    "object": _object_field_values,
+    "array": _array_field_values,
+}
+assert set(_CONTAINER_VALUES) == {t.name for t in FIELD_TYPES.values() if t.category == "container"}
 
 
 # Keys a schema does not declare, for objects that allow them; readable ones first.
@@ -281,11 +247,11 @@ def key_identity(value: Json) -> Any:
     return ("other", repr(value))
 
 
-def not_in_enum(f: FieldDef) -> st.SearchStrategy[Json]:
-    """Values of ``f``'s type that are not among its enum values."""
-    assert f.enum is not None
-    enum = f.enum
-    plain = FieldDef(f.name, f.type, f.required, f.properties, f.items)
+# Types with so few values that "outside the enum" is a choice among them rather than a filter.
+_FINITE_DOMAINS: Mapping[str, tuple[Json, ...]] = {"boolean": (False, True)}
+
+
+def _outside(enum: tuple[Any, ...]) -> Callable[[Json], bool]:
     instants = {p[0] for p in (parse_datetime(e) for e in enum if isinstance(e, str)) if p is not None}
 
     def outside(v: Json) -> bool:
@@ -295,15 +261,23 @@ def not_in_enum(f: FieldDef) -> st.SearchStrategy[Json]:
         parsed = parse_datetime(v) if isinstance(v, str) else None
         return parsed is None or parsed[0] not in instants
 
-    if f.type == "boolean":
-        return st.sampled_from([b for b in (False, True) if outside(b)])
+    return outside
+
+
+def not_in_enum(f: FieldDef) -> st.SearchStrategy[Json]:
+    """Values of ``f``'s type that are not among its enum values."""
+    assert f.enum is not None
+    outside = _outside(f.enum)
+    domain = _FINITE_DOMAINS.get(f.type)
+    if domain is not None:
+        return st.sampled_from([v for v in domain if outside(v)])
+    plain = FieldDef(f.name, f.type, f.required, f.properties, f.items)
     return values(plain).filter(outside)
 
 
 def can_leave_enum(f: FieldDef) -> bool:
     """Whether some value of ``f``'s type lies outside its enum (all but a complete boolean enum)."""
-    if f.enum is None or f.type not in _SCALARS:
+    if f.enum is None or not FIELD_TYPES[f.type].is_scalar:
         return False
-    if f.type == "boolean":
-        return not ({True, False} <= {e for e in f.enum if isinstance(e, bool)})
-    return True
+    domain = _FINITE_DOMAINS.get(f.type)
+    return domain is None or any(_outside(f.enum)(v) for v in domain)

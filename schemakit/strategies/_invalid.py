@@ -16,7 +16,8 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from schemakit._contract.bucket import ALL_TYPES, FILE_TYPES, RESERVED_FIELD_NAMES, FieldDef, SchemaDef
+from schemakit._contract.bucket import RESERVED_FIELD_NAMES, FieldDef, SchemaDef
+from schemakit._contract.types import FIELD_TYPES, FILE_TYPES
 from schemakit.strategies._blobs import (
     MEDIA,
     b64,
@@ -66,19 +67,6 @@ CODES = (
     "unknown_field",
 )
 
-# Values of the wrong JSON kind for each metadata type. Only clear kind errors:
-# a string in a date field is a date question (invalid_date), never listed here.
-_WRONG_KIND: dict[str, tuple[Json, ...]] = {
-    "string": (0, True, [], {}),
-    "integer": ("0", 0.5, True, [], {}),
-    "number": ("0", True, [], {}),
-    "float": ("0", True, [], {}),
-    "boolean": (0, "true", [], {}),
-    "date": (20240105, True, [], {}),
-    "datetime": (0, True, [], {}),
-    "object": ("", 0, [], True),
-    "array": ("", 0, {}, True),
-}
 # A trailing newline slips past a regex anchored with "$", and "\d" matches non-ASCII digits
 # unless told otherwise: both are classic ways to accept a malformed date.
 BAD_DATES = (
@@ -123,7 +111,8 @@ _NOT_OBJECTS: tuple[Json, ...] = ([], "object", 1, None, True)
 _NOT_LISTS: tuple[Json, ...] = ({}, "https://example.com/a.png", 1)
 _NOT_STRINGS: tuple[Json, ...] = (1, True, ["a"], {})
 _NOT_BLOBS: tuple[Json, ...] = ("https://example.com/a.png", 1, None, [])
-_WRONG_BLOB_TYPES = ("json", "document", "string", "file")
+# Not file kinds: two metadata types, then names a user might guess for a file.
+_WRONG_BLOB_TYPES = ("string", "integer", "json", "document", "file")
 _BAD_DATA_ANY: tuple[Json, ...] = (
     42,
     True,
@@ -193,10 +182,11 @@ def _metadata_sites(sdef: SchemaDef) -> tuple[Route, ...]:
     def visit(route: Route) -> None:
         out.append(route)
         f = route[-1].field
-        if f.type == "object" and f.properties:
+        # the reader sets properties only on objects and items only on arrays
+        if f.properties:
             for name, sub in f.properties.items():
                 visit((*route, _Step(name, sub)))
-        elif f.type == "array" and f.items is not None:
+        elif f.items is not None:
             visit((*route, _Step(None, f.items)))
 
     for name, f in sdef.fields.items():
@@ -251,8 +241,7 @@ def _walk_to(draw: st.DrawFn, obj: dict[str, Json], route: Route) -> tuple[Any, 
     for step in route[:-1]:
         container, key = _container_for(draw, parent, step)
         current = container[key] if step.name is None else container.get(key)
-        wanted = dict if step.field.type == "object" else list
-        if not isinstance(current, wanted):
+        if not FIELD_TYPES[step.field.type].accepts(current):
             # An absent or null ancestor: give it a valid value so only the target is wrong.
             current = draw(values(step.field, strict=True))
             container[key] = current
@@ -322,7 +311,8 @@ def _invalid_request(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context) -> Js
 
 def _type_mismatch(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context) -> Json:
     route = draw(st.sampled_from(ctx.metadata_sites))
-    return _set(draw, obj, route, draw(_pick(_WRONG_KIND[route[-1].field.type])))
+    # the type table's clear kind errors: a string in a date field is invalid_date, never listed there
+    return _set(draw, obj, route, draw(_pick(FIELD_TYPES[route[-1].field.type].wrong_kinds)))
 
 
 def _missing_required_field(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context) -> Json:
@@ -376,8 +366,8 @@ def _unknown_blob_property(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context)
 
 def _blob_type_mismatch(draw: st.DrawFn, obj: dict[str, Json], ctx: _Context) -> Json:
     blob, kind = _target_blob(draw, obj, ctx)
-    others = [t for t in (*FILE_TYPES, *ALL_TYPES[:2], *_WRONG_BLOB_TYPES) if t != kind]
-    blob["type"] = draw(type_spellings(draw(st.sampled_from(list(dict.fromkeys(others))))))
+    others = [t for t in (*FILE_TYPES, *_WRONG_BLOB_TYPES) if t != kind]
+    blob["type"] = draw(type_spellings(draw(st.sampled_from(others))))
     return obj
 
 

@@ -6,12 +6,14 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from schemakit._contract.bucket import FILE_TYPES, MAX_FIELD_NAME_LENGTH, RESERVED_FIELD_NAMES, FieldDef
+from schemakit._contract.bucket import MAX_FIELD_NAME_LENGTH, RESERVED_FIELD_NAMES, FieldDef
+from schemakit._contract.types import FIELD_TYPES, FILE_TYPES
 from schemakit.strategies._common import FRIENDLY_NAMES, Json, check_size, json_values, values
 
-# Order matters for shrinking: a failing schema shrinks toward a single string field.
-_SCALAR_TYPES = ("string", "integer", "number", "float", "boolean", "date", "datetime")
-_CONTAINER_TYPES = ("object", "array")
+# In the type table's order, which matters for shrinking: a failing schema shrinks toward a
+# single string field (the table's first scalar), then toward the other scalars in table order.
+_SCALAR_TYPES = tuple(t.name for t in FIELD_TYPES.values() if t.category == "scalar")
+_CONTAINER_TYPES = tuple(t.name for t in FIELD_TYPES.values() if t.category == "container")
 
 
 def _valid_name(name: str) -> bool:
@@ -70,11 +72,11 @@ def _field(
     fdef = FieldDef(name, ftype, bool(required), properties, items)
     if draw(st.booleans()):
         spec["description"] = draw(st.text(max_size=20))
-    if ftype in FILE_TYPES or fdef.file_items:
+    if fdef.is_file or fdef.file_items:
         return spec, fdef
 
     enum: list[Json] | None = None
-    if ftype in _SCALAR_TYPES and draw(st.booleans()):
+    if FIELD_TYPES[ftype].is_scalar and draw(st.booleans()):
         enum = draw(st.lists(values(fdef, strict=True), min_size=1, max_size=4))
         spec["enum"] = enum
         # Values drawn later for an enclosing object's default must stay inside this enum.
