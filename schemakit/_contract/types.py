@@ -59,7 +59,11 @@ class FieldType:
     strategy: str | None = None
     """The name of this type's value generator in :mod:`schemakit._contract.generators` (hypothesis)."""
     wrong_kinds: tuple[Any, ...] = ()
-    """Plain JSON values of a clearly wrong kind for this type (the strategies' ``type_mismatch`` cases)."""
+    """Plain JSON values of a clearly wrong kind for this type (the strategies' ``type_mismatch`` cases).
+
+    Only clear kind errors: a string in a date field is a date question
+    (``invalid_date``), never listed here. Lists and dicts are shared: copy before handing one out.
+    """
 
     @property
     def is_file(self) -> bool:
