@@ -216,13 +216,11 @@ def test_an_unresolved_collection_error_lists_three_issues_at_most() -> None:
 
 
 def test_the_resolver_loads_neither_the_code_generator_nor_the_json_schema_export() -> None:
+    req = request([{"source_path": "chapters.page"}])
+    req["source"]["source_filters"] = {"filters": {"field": "chapters.page", "operator": "gte", "value": 1}}
     probe = (
         "import sys, schemakit.mappings as m\n"
-        "r = m.resolve_collection("
-        + repr(request([{"source_path": "chapters.page"}]))
-        + ", buckets={'b': {'bucket_schema': "
-        + repr(SCHEMA)
-        + "}})\n"
+        f"r = m.resolve_collection({req!r}, buckets={{'b': {{'bucket_schema': {SCHEMA!r}}}}})\n"
         "assert r.ok, r.issues\n"
         "r.map_object({'title': 't'})\n"
         "print(sorted(n for n in sys.modules if n == 'schemakit.schema' or n.startswith('schemakit.schema.')))\n"

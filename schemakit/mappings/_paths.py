@@ -38,10 +38,6 @@ class SourcePath:
     """The field the path names (``resolved.field``, known to be declared)."""
 
     @property
-    def dotted(self) -> str:
-        return self.resolved.dotted
-
-    @property
     def steps(self) -> tuple[paths.Step, ...]:
         return self.resolved.steps
 
