@@ -160,8 +160,19 @@ def _clean_mime(raw: str) -> str:
 
 
 URL_PREFIXES = ("https://", "http://", "s3://", "gs://")
-_UPLOAD_ID_MATCH = UPLOAD_ID.match
+upload_id_match = UPLOAD_ID.match
 good_url = _GOOD_URL.match
+
+# quick_blob's rule as one expression over the blob ``{b}`` and its field's type spellings ``{names}``, for
+# generated code to run without a call. It assumes what the generated code has checked already: ``{b}`` is
+# a dict whose 'property' names a file field. It binds t, d and u; a property test pins it to quick_blob.
+QUICK_BLOB_EXPR = (
+    "(((t := {b}.get('type')) is None and len({b}) == 2)"
+    " or (t.__class__ is str and t in {names} and len({b}) == 3))"
+    " and (((d := {b}.get('data')) is None"
+    " and (u := {b}.get('upload_id')).__class__ is str and upload_id_match(u) is not None)"
+    " or (t is not None and d.__class__ is str and d.startswith(URL_PREFIXES) and good_url(d) is not None))"
+)
 
 
 def quick_blob(b: dict[str, Any], type_names: frozenset[str]) -> bool:
@@ -182,7 +193,7 @@ def quick_blob(b: dict[str, Any], type_names: frozenset[str]) -> bool:
     data = b.get("data")
     if data is None:
         u = b.get("upload_id")
-        return u.__class__ is str and _UPLOAD_ID_MATCH(u) is not None
+        return u.__class__ is str and upload_id_match(u) is not None
     # a typeless blob's URL extension must fit the field: leave that to the full check
     return t is not None and data.__class__ is str and data.startswith(URL_PREFIXES) and good_url(data) is not None
 

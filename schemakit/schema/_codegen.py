@@ -41,9 +41,10 @@ from schemakit._contract.bucket import REQUEST_KEYS, RESERVED_FIELD_NAMES, Field
 from schemakit._contract.sentinels import ABSENT
 from schemakit._contract.types import FIELD_TYPES, CheckKind, FieldType
 from schemakit.schema import _runtime as rt
-from schemakit.schema._blobs import URL_PREFIXES, blob_problems, good_url, quick_blob
+from schemakit.schema._blobs import QUICK_BLOB_EXPR, URL_PREFIXES, blob_problems, good_url, upload_id_match
 
-Mode = Literal["fast", "collect"]
+Mode = Literal["fast", "clean", "collect"]
+"""``is_valid``; ``is_clean`` (valid and without warnings, for validate's shortcut); ``collect``."""
 
 # Keys an object request may carry besides its schema fields (the ids are assigned by the server).
 TOP_LEVEL_KEYS = frozenset(RESERVED_FIELD_NAMES)
@@ -57,7 +58,7 @@ _MAX_INLINE_INDENT = 40
 
 # Locals every generated function may use; path-derived names never take one of these.
 _FIXED_LOCALS = frozenset(
-    {"obj", "issues", "s", "p", "kp", "f", "bl", "seen", "i", "b", "spec", "ft", "t", "d", "probs", "out"}
+    {"obj", "issues", "s", "p", "kp", "f", "bl", "seen", "i", "b", "spec", "ft", "t", "d", "u", "probs", "out"}
 )
 
 
@@ -221,9 +222,11 @@ class Failure(ABC):
 
 
 class ReturnFalse(Failure):
-    """``is_valid``: the first failed check returns False."""
+    """``is_valid``: the first failed check returns False; ``is_clean`` returns False at a warning too."""
 
-    function = "is_valid"
+    def __init__(self, function: str, *, warnings_fail: bool) -> None:
+        self.function = function
+        self.warnings_fail = warnings_fail
 
     def params(self) -> str:
         return "obj"
@@ -235,11 +238,11 @@ class ReturnFalse(Failure):
         return "return False"
 
     def warn(self, builder: str, args: Sequence[str]) -> str | None:
-        return None
+        return "return False" if self.warnings_fail else None
 
     def reject(self) -> tuple[str, ...]:
         # validate() judges a pydantic model by its dump; is_valid, called directly, does the same
-        return ("return plain_is_valid(obj, is_valid)",)
+        return (f"return plain_is_valid(obj, {self.function})",)
 
     def loop(self, index: str, item: str, sequence: str) -> str:
         return f"for {item} in {sequence}:"
@@ -283,7 +286,10 @@ class Record(Failure):
 
 
 def failure_of(mode: Mode) -> Failure:
-    return ReturnFalse() if mode == "fast" else Record()
+    """The one place a mode chooses its failure primitive."""
+    if mode == "collect":
+        return Record()
+    return ReturnFalse("is_valid" if mode == "fast" else "is_clean", warnings_fail=mode == "clean")
 
 
 # -- the checks, written once -------------------------------------------------------------------------
@@ -310,11 +316,13 @@ class Generator:
         self.e = emitter
         self.pending: list[Callable[[], None]] = []  # helper functions to emit after the current one
         self.loops = 0
+        self.warns = False  # whether some check of this schema can warn
 
     def fail(self, builder: str, *args: str) -> None:
         self.e.line(self.failure.fail(builder, args))
 
     def warn(self, builder: str, *args: str) -> None:
+        self.warns = True
         line = self.failure.warn(builder, args)
         if line is not None:
             self.e.line(line)
@@ -403,13 +411,8 @@ class Generator:
                     with e.block("if p in seen and not spec[1]:"):
                         self.fail("add_duplicate_blob", "i", "p")
                     e.line("seen.add(p)")
-                    # The everyday blob, a type spelled exactly and an http(s)/s3/gs URL, is quick_blob's
-                    # first case written out; quick_blob takes the rest of the easy ones.
-                    with e.block(
-                        "if (len(b) == 3 and (t := b.get('type')).__class__ is str and t in spec[2]"
-                        " and (d := b.get('data')).__class__ is str and d.startswith(URL_PREFIXES)"
-                        " and good_url(d) is not None) or quick_blob(b, spec[2]):"
-                    ):
+                    # the everyday blob (a type spelled exactly, a URL or an upload id), without a call
+                    with e.block(f"if {QUICK_BLOB_EXPR.format(b='b', names='spec[2]')}:"):
                         e.line("continue")
                 e.line(f"probs = blob_problems(b, ft, {max_c})")
                 with e.block("if probs:"):
@@ -715,6 +718,8 @@ class Generated:
     is_valid: Callable[[Any], bool]
     collect: Callable[[Any, list[Any]], None]
     normalize: Callable[[dict[str, Any]], dict[str, Any]]
+    is_clean: Callable[[Any], bool]
+    """Whether ``collect`` would find no issue at all: ``is_valid`` itself when no check of the schema warns."""
 
 
 def _base_namespace() -> dict[str, Any]:
@@ -723,7 +728,7 @@ def _base_namespace() -> dict[str, Any]:
         "URL_PREFIXES": URL_PREFIXES,
         "blob_problems": blob_problems,
         "good_url": good_url,
-        "quick_blob": quick_blob,
+        "upload_id_match": upload_id_match,
         "lower_blob_type": lower_blob_type,
         "deepcopy": copy.deepcopy,
     }
@@ -739,13 +744,20 @@ def generate(schema: SchemaDef, options: Options) -> Generated:
     e.line("# generated by schemakit; constants (_KNOWN*, _ENUM*, _DEFAULT*, ...) are bound in the namespace")
     Generator(schema, options, failure_of("fast"), e).emit_main()
     e.line("")
-    Generator(schema, options, failure_of("collect"), e).emit_main()
+    collect = Generator(schema, options, failure_of("collect"), e)
+    collect.emit_main()
     e.line("")
+    if collect.warns:
+        Generator(schema, options, failure_of("clean"), e).emit_main()
+        e.line("")
     NormalizerGenerator(schema, e).emit_main("normalize")
     source = e.source()
     filename = register_source(source)
     exec(compile(source, filename, "exec"), namespace)
-    return Generated(source, filename, namespace["is_valid"], namespace["collect"], namespace["normalize"])
+    is_valid = namespace["is_valid"]
+    return Generated(
+        source, filename, is_valid, namespace["collect"], namespace["normalize"], namespace.get("is_clean", is_valid)
+    )
 
 
 def register_source(source: str) -> str:

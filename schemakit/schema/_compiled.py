@@ -36,6 +36,23 @@ class ValidationResult(ResultShape):
         return {"value": self.value}
 
 
+# validate() builds one result per object: setting the slots through their descriptors skips the frozen
+# __init__'s object.__setattr__ calls, about half the cost of a result. The dataclass stays frozen.
+_new_result = object.__new__
+_set_ok = ValidationResult.__dict__["ok"].__set__
+_set_issues = ValidationResult.__dict__["issues"].__set__
+_set_value = ValidationResult.__dict__["value"].__set__
+
+
+def _verdict(ok: bool, issues: list[Issue], value: dict[str, Any] | None) -> ValidationResult:
+    """``ValidationResult(ok, issues, value)``, built for the hot path."""
+    result = _new_result(ValidationResult)
+    _set_ok(result, ok)
+    _set_issues(result, issues)
+    _set_value(result, value)
+    return result
+
+
 @dataclass(frozen=True, slots=True)
 class BatchResult(ResultShape):
     """The verdict on a batch: batch-level issues and every object's issues, located under ``("objects", i)``."""
@@ -60,6 +77,7 @@ class CompiledSchema:
     __slots__ = (
         "_collect",
         "_generated",
+        "_is_clean",
         "_key_kinds",
         "_normalize",
         "_options",
@@ -78,6 +96,7 @@ class CompiledSchema:
         self.is_valid = self._generated.is_valid
         self._collect = self._generated.collect
         self._normalize = self._generated.normalize
+        self._is_clean = self._generated.is_clean
         self._key_kinds = tuple((name, FIELD_TYPES[schema.fields[name].type].check_kind) for name in unique_key)
 
     # -- the pinned API -----------------------------------------------------------------------
@@ -86,13 +105,15 @@ class CompiledSchema:
         """Every issue of ``obj``, and the normalized object (defaults filled, blob types lower-cased) when ok."""
         if obj.__class__ is not dict:
             obj = _as_plain(obj)
+        if self._is_clean(obj):  # most objects: no issue to build, so no collect pass
+            return _verdict(True, [], self._normalize(obj))
         issues: list[Issue] = []
         self._collect(obj, issues)
         if not issues:
-            return ValidationResult(True, issues, self._normalize(obj))
+            return _verdict(True, issues, self._normalize(obj))
         if rt.has_error(issues):
-            return ValidationResult(False, issues, None)
-        return ValidationResult(True, issues, self._normalize(obj))
+            return _verdict(False, issues, None)
+        return _verdict(True, issues, self._normalize(obj))
 
     def validate_batch(self, request: Any) -> BatchResult:
         """Check a CreateObjectsBatchRequest: its shape, its size, each object, and duplicate unique keys."""
