@@ -197,3 +197,11 @@ def test_results_stay_frozen_dataclasses_with_their_fields() -> None:
         b.ok = False  # type: ignore[misc]
     made = schemakit.compile_schema({"properties": {}}).validate({})
     assert made == ValidationResult(True, [], {})
+
+
+def test_the_request_models_name_every_field_type() -> None:
+    from typing import get_args
+
+    from schemakit.schema._models import BucketSchemaFieldType
+
+    assert set(get_args(BucketSchemaFieldType)) == set(FIELD_TYPES)

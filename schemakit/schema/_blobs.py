@@ -95,8 +95,8 @@ EXTENSION_MIMES = {
 
 
 @dataclass(frozen=True, slots=True)
-class MimeRule:
-    """The MIME types (lower case, no parameters) whose content can fill a field of one file type."""
+class FileRule:
+    """What content can fill a field of one file type: its MIME types (lower case, no parameters), and more."""
 
     prefixes: tuple[str, ...]
     """Any subtype of these: ``image/`` takes ``image/png``."""
@@ -104,30 +104,42 @@ class MimeRule:
     suffixes: tuple[str, ...]
     """Structured-syntax suffixes: ``+xml`` takes ``application/atom+xml``."""
     described: str
-    """How messages state the rule."""
+    """How messages state the MIME rule."""
+    inline_text: bool = False
+    """Whether blob data may be the content itself, as plain text (not a URL or a data URI)."""
 
     def fits(self, mime: str) -> bool:
         return mime.startswith(self.prefixes) or mime in self.exact or mime.endswith(self.suffixes)
 
 
-MIME_RULES: Mapping[str, MimeRule] = MappingProxyType(
+FILE_RULES: Mapping[str, FileRule] = MappingProxyType(
     {
-        "image": MimeRule(("image/",), (), (), "image/*"),
-        "video": MimeRule(("video/",), ("image/gif",), (), "video/* or image/gif"),
-        "audio": MimeRule(("audio/",), (), (), "audio/*"),
-        "pdf": MimeRule((), ("application/pdf",), (), "application/pdf"),
-        "text": MimeRule(
-            ("text/",), ("application/json", "application/xml"), ("+xml",), "text/*, application/json or XML"
+        "image": FileRule(("image/",), (), (), "image/*"),
+        "video": FileRule(("video/",), ("image/gif",), (), "video/* or image/gif"),
+        "audio": FileRule(("audio/",), (), (), "audio/*"),
+        "pdf": FileRule((), ("application/pdf",), (), "application/pdf"),
+        "text": FileRule(
+            ("text/",),
+            ("application/json", "application/xml"),
+            ("+xml",),
+            "text/*, application/json or XML",
+            inline_text=True,
         ),
-        "excel": MimeRule((), tuple(sorted(SPREADSHEET_MIMES)), (), "a spreadsheet type or text/csv"),
+        "excel": FileRule((), tuple(sorted(SPREADSHEET_MIMES)), (), "a spreadsheet type or text/csv"),
     }
 )
-"""Each file type's MIME rule: the validator and the JSON Schema export both read it from here."""
+"""Each file type's content rule: the validator and the JSON Schema export both read it from here.
+
+(The contract's type table has no content attributes yet; this is the one
+place they are stated, keyed like it.)
+"""
+
+_NO_RULE = FileRule((), (), (), "nothing")
 
 
 def mime_fits(ftype: str, mime: str) -> bool:
     """Whether content of MIME type ``mime`` (lower case, no parameters) can fill a ``ftype`` field."""
-    rule = MIME_RULES.get(ftype)
+    rule = FILE_RULES.get(ftype)
     return rule is not None and rule.fits(mime)
 
 
@@ -295,6 +307,7 @@ def _data_problems(data: Any, ftype: str | None, auto: bool, max_bytes: int) -> 
     declared: str | None = None  # a MIME type the request states
     inferred: str | None = None  # one guessed from a name's extension (checked only for auto blobs)
     size = 0
+    rule = FILE_RULES.get(ftype, _NO_RULE) if ftype is not None else _NO_RULE
     if isinstance(data, str):
         if data.startswith("data:"):
             m = _DATA_URI.match(data)
@@ -310,7 +323,7 @@ def _data_problems(data: Any, ftype: str | None, auto: bool, max_bytes: int) -> 
             declared, size = uri_mime, n
         elif is_url(data):
             inferred = mime_from_name(data)
-        elif ftype == "text" and _LOOKS_LIKE_URL.match(data) is None and data:
+        elif rule.inline_text and _LOOKS_LIKE_URL.match(data) is None and data:
             inferred = "text/plain"
             # Inline text counts against the inline limit by its UTF-8 size; len() is a lower bound.
             if len(data) * 4 > max_bytes:
@@ -320,7 +333,7 @@ def _data_problems(data: Any, ftype: str | None, auto: bool, max_bytes: int) -> 
                 _bad_data(
                     f"blob data {describe(data)} is not an http(s)/s3/gs URL or a data URI",
                     'use a URL, \'data:<mime>;base64,<data>\', {"base64": ...} or {"url": ...}'
-                    + (", or inline text for text fields" if ftype == "text" else ""),
+                    + (", or inline text for text fields" if rule.inline_text else ""),
                 )
             ]
     elif isinstance(data, dict):
@@ -369,12 +382,12 @@ def _data_problems(data: Any, ftype: str | None, auto: bool, max_bytes: int) -> 
     if ftype is None:
         return None
     mime: str | None = declared if declared is not None else (inferred if auto else None)
-    if mime is not None and not mime_fits(ftype, mime):
+    if mime is not None and not rule.fits(mime):
         return [
             (
                 "mime_type_mismatch",
                 ("data",),
-                f"MIME type {mime!r} does not fit the {ftype} field (expected {MIME_RULES[ftype].described})",
+                f"MIME type {mime!r} does not fit the {ftype} field (expected {rule.described})",
                 None,
             )
         ]

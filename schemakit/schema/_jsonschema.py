@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from schemakit._contract.bucket import FieldDef, SchemaDef
 from schemakit._contract.types import FIELD_TYPES
-from schemakit.schema._blobs import MIME_RULES
+from schemakit.schema._blobs import FILE_RULES
 
 if TYPE_CHECKING:
     from schemakit.schema._codegen import Options
@@ -59,7 +59,7 @@ def ci(text: str) -> str:
 
 def _mime_pattern(ftype: str) -> str:
     """The MIME types (any case) a field type accepts, as a regex without anchors."""
-    rule = MIME_RULES[ftype]
+    rule = FILE_RULES[ftype]
     alts = [ci(prefix) + _SUB for prefix in rule.prefixes]
     alts += [ci(mime) for mime in rule.exact]
     alts += [r"[A-Za-z0-9][A-Za-z0-9_.+-]*/[A-Za-z0-9_.+-]*" + ci(suffix) for suffix in rule.suffixes]
@@ -96,7 +96,7 @@ def _data_schema(ftype: str) -> dict[str, Any]:
             "properties": {"url": {"type": "string", "pattern": _URL}},
         },
     ]
-    if ftype == "text":
+    if FILE_RULES[ftype].inline_text:
         options.append(
             {
                 "type": "string",
