@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, find, given, settings
@@ -60,14 +59,6 @@ def test_a_wrong_kind_in_a_field_is_a_type_mismatch(ftype: str) -> None:
 def test_a_schema_shrinks_toward_a_single_string_field() -> None:
     schema = find(st.bucket_schemas(), lambda s: len(s["properties"]) >= 1, settings=settings(database=None))
     assert schema == {"properties": {"title": {"type": "string"}}}
-
-
-def test_a_schema_that_needs_another_scalar_shrinks_to_the_next_in_table_order() -> None:
-    def non_string(s: dict[str, Any]) -> bool:
-        return any(spec["type"].lower() != "string" for spec in s["properties"].values())
-
-    schema = find(st.bucket_schemas(), non_string, settings=settings(database=None))
-    assert schema == {"properties": {"title": {"type": "integer"}}}
 
 
 def test_importing_the_type_table_needs_no_hypothesis_but_the_strategies_load_its_generators() -> None:
