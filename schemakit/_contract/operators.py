@@ -228,7 +228,7 @@ PRESENCE_CHECK = TypeRule(_anywhere, "", _nothing_checked)
 
 # -- strategies -------------------------------------------------------------------------------------------
 
-DrawKind = Literal["value", "ordered", "list", "contains", "affix", "pattern", "search", "flag"]
+DrawKind = Literal["value", "ordered", "list", "contained", "affix", "pattern", "search", "flag"]
 """How the filter strategies draw an operand; ``schemakit.strategies`` has one drawer per kind."""
 
 
@@ -480,7 +480,7 @@ _ENTRIES = (
         ("CONTAINS",),
         ANY_VALUE,
         CONTAINS_CHECK,
-        Generation(_string_type, _scalar, "contains"),
+        Generation(_string_type, _scalar, "contained"),
         predicate=semantics.contains,
         fast=_fast_contains,
         json_synonyms=("like", "includes", "has"),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from schemakit._contract.operators import FILTER_OPERATORS
+from schemakit._contract.operators import FILTER_OPERATORS, SPELLINGS
 from schemakit._contract.paths import path_problem
 from schemakit._issues import FilterError, Issue, Path, describe
 from schemakit.filters._ast import (
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     from schemakit.filters._compile import Matcher
 
 DEFAULT_MAX_DEPTH = 16
+
+# One condition in both forms, the JSON operator read from the table by its text spelling.
+_EXAMPLE = {"AND": [{"field": "age", "operator": SPELLINGS[">="][0], "value": 30}]}
+_EXAMPLE_HINT = f'write {json.dumps(_EXAMPLE)} or "age >= 30"'
 
 
 @dataclass(frozen=True)
@@ -216,7 +221,7 @@ def parse_filter(spec: Any, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Filter:
                 "invalid_filter",
                 (),
                 f"a filter is a LogicalOperator object or a text expression, found {describe(spec)}",
-                hint='write {"AND": [{"field": "age", "operator": "gte", "value": 30}]} or "age >= 30"',
+                hint=_EXAMPLE_HINT,
             )
         ]
     )

@@ -85,7 +85,7 @@ _DRAWS: dict[DrawKind, Callable[[str | None], st.SearchStrategy[Json]]] = {
     # ordering takes no null; across kinds it is simply false, which is worth generating untyped
     "ordered": lambda ftype: _scalars(ftype).filter(lambda v: v is not None),
     "list": lambda ftype: st.lists(_scalars(ftype), max_size=3),
-    "contains": _contained,
+    "contained": _contained,
     "affix": lambda ftype: st.one_of(st.sampled_from(_STRINGS), st.text(max_size=4)),
     "pattern": lambda ftype: st.one_of(st.sampled_from(_PATTERNS), st.sampled_from(_STRINGS).map(_literal_pattern)),
     "search": lambda ftype: st.sampled_from(_SEARCHES),
