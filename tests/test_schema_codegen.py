@@ -18,7 +18,7 @@ from schemakit._contract.results import ResultShape
 from schemakit._contract.types import FIELD_TYPES
 from schemakit.schema import BatchResult, ValidationResult
 from schemakit.schema import _runtime as rt
-from schemakit.schema._blobs import QUICK_BLOB_EXPR, URL_PREFIXES, good_url, quick_blob, upload_id_match
+from schemakit.schema._blobs import QUICK_BLOB_EXPR, good_url, quick_blob, upload_id_match
 from schemakit.schema._codegen import KINDS
 from schemakit.schema._jsonschema import field_schema
 
@@ -146,7 +146,7 @@ blobs = st.dictionaries(
     st.one_of(blob_values, st.sampled_from(["image", "IMAGE", "Image", "iMage", "auto", "video"])),
     max_size=5,
 )
-NAMESPACE = {"URL_PREFIXES": URL_PREFIXES, "good_url": good_url, "upload_id_match": upload_id_match}
+NAMESPACE = {"good_url": good_url, "upload_id_match": upload_id_match}
 
 
 @given(blobs)

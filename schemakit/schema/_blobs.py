@@ -171,7 +171,6 @@ def _clean_mime(raw: str) -> str:
     return raw.split(";", 1)[0].strip().lower()
 
 
-URL_PREFIXES = ("https://", "http://", "s3://", "gs://")
 upload_id_match = UPLOAD_ID.match
 good_url = _GOOD_URL.match
 
@@ -183,7 +182,7 @@ QUICK_BLOB_EXPR = (
     " or (t.__class__ is str and t in {names} and len({b}) == 3))"
     " and (((d := {b}.get('data')) is None"
     " and (u := {b}.get('upload_id')).__class__ is str and upload_id_match(u) is not None)"
-    " or (t is not None and d.__class__ is str and d.startswith(URL_PREFIXES) and good_url(d) is not None))"
+    " or (t is not None and d.__class__ is str and good_url(d) is not None))"
 )
 
 
@@ -207,7 +206,7 @@ def quick_blob(b: dict[str, Any], type_names: frozenset[str]) -> bool:
         u = b.get("upload_id")
         return u.__class__ is str and upload_id_match(u) is not None
     # a typeless blob's URL extension must fit the field: leave that to the full check
-    return t is not None and data.__class__ is str and data.startswith(URL_PREFIXES) and good_url(data) is not None
+    return t is not None and data.__class__ is str and good_url(data) is not None
 
 
 def blob_problems(blob: Any, ftype: str | None, max_bytes: int) -> tuple[Problem, ...]:

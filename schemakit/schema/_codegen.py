@@ -41,7 +41,7 @@ from schemakit._contract.bucket import REQUEST_KEYS, RESERVED_FIELD_NAMES, Field
 from schemakit._contract.sentinels import ABSENT
 from schemakit._contract.types import FIELD_TYPES, CheckKind, FieldType
 from schemakit.schema import _runtime as rt
-from schemakit.schema._blobs import QUICK_BLOB_EXPR, URL_PREFIXES, blob_problems, good_url, upload_id_match
+from schemakit.schema._blobs import QUICK_BLOB_EXPR, blob_problems, good_url, upload_id_match
 
 Mode = Literal["fast", "clean", "collect"]
 """``is_valid``; ``is_clean`` (valid and without warnings, for validate's shortcut); ``collect``."""
@@ -407,13 +407,13 @@ class Generator:
                     self.fail("add_blob_property_issue", "i", "p", names_c)
                     e.line("ft = None")
                 with e.block("else:"):
-                    e.line("ft = spec[0]")
                     with e.block("if p in seen and not spec[1]:"):
                         self.fail("add_duplicate_blob", "i", "p")
                     e.line("seen.add(p)")
                     # the everyday blob (a type spelled exactly, a URL or an upload id), without a call
                     with e.block(f"if {QUICK_BLOB_EXPR.format(b='b', names='spec[2]')}:"):
                         e.line("continue")
+                    e.line("ft = spec[0]")
                 e.line(f"probs = blob_problems(b, ft, {max_c})")
                 with e.block("if probs:"):
                     self.fail("add_blob_problems", "i", "probs")
@@ -499,8 +499,8 @@ class Generator:
     def emit_date(self, f: FieldDef, ftype: FieldType, v: str, path: tuple[str, ...], where: tuple[str, ...]) -> None:
         e = self.e
         st = e.name("st", where)
-        e.line(f"{st} = 0 if {v}.__class__ is str and common_date({v}) is not None else date_state({v})")
-        with e.block(f"if {st}:"):
+        # the everyday date is one regex call; the rest, and dates that are not text, get their state
+        with e.block(f"if not ({v}.__class__ is str and common_date({v}) is not None) and ({st} := date_state({v})):"):
             self.fail("add_date_issue", path_expr(path), st, v)
         with e.optional("else:"):
             self.emit_enum(f, v, path, where)
@@ -642,11 +642,12 @@ class NormalizerGenerator:
             e.line("out = dict(obj)")
             e.line("bl = out.get('blobs')")
             with e.block("if bl:"):
-                # most types are already lower case: copy only the blobs that change
-                e.line(
-                    "out['blobs'] = [b if (t := b.get('type')) is None or t.__class__ is not str or t.islower()"
-                    " else lower_blob_type(b) for b in bl]"
-                )
+                # a new list, whose blobs are copied only where the type needs lower-casing (rarely)
+                e.line("out['blobs'] = bl = list(bl)")
+                lowered = "if (t := b.get('type')) is not None and t.__class__ is str and not t.islower():"
+                with e.block("for b in bl:"), e.block(lowered):
+                    e.line("out['blobs'] = [lower_blob_type(b) for b in bl]")
+                    e.line("break")
             self.emit_fields(self.schema.fields, "out", ())
             e.line("return out")
         while self.pending:
@@ -725,7 +726,6 @@ class Generated:
 def _base_namespace() -> dict[str, Any]:
     ns: dict[str, Any] = {
         "ABSENT": ABSENT,
-        "URL_PREFIXES": URL_PREFIXES,
         "blob_problems": blob_problems,
         "good_url": good_url,
         "upload_id_match": upload_id_match,
