@@ -94,9 +94,14 @@ GROUP_KEY = {And: "AND", Or: "OR", Not: "NOT"}
 
 # -- values -------------------------------------------------------------------
 
+# Exact JSON scalar classes are their own frozen form: the common case skips the ABC checks below.
+PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
+
 
 def freeze_operand(value: Any) -> Any:
     """A condition's value in canonical form; a well-formed DynamicValue dict becomes a DynamicRef."""
+    if value.__class__ in PLAIN_SCALARS:
+        return value
     if isinstance(value, Mapping) and value.get("type") == "dynamic":
         ref = value.get("field")
         if isinstance(ref, str) and set(value) <= {"type", "field"}:
@@ -106,7 +111,7 @@ def freeze_operand(value: Any) -> Any:
 
 def freeze_value(value: Any, depth: int = 0) -> Any:
     """Lists and tuples become tuples, mappings read-only, dates ISO strings; the rest is kept."""
-    if depth > MAX_VALUE_DEPTH:
+    if depth > MAX_VALUE_DEPTH or value.__class__ in PLAIN_SCALARS:
         return value
     if isinstance(value, (list, tuple)):
         return tuple(freeze_value(v, depth + 1) for v in value)
@@ -170,6 +175,9 @@ def value_depth(value: Any) -> int:
 
 def json_value_problem(value: Any) -> str | None:
     """Why a (frozen) value is not a JSON value a filter can hold, or None."""
+    cls = value.__class__
+    if cls is str or cls is int or cls is bool or value is None:
+        return None
     if value_depth(value) > MAX_VALUE_DEPTH:
         return f"the value nests lists or objects deeper than {MAX_VALUE_DEPTH} levels"
     stack = [value]

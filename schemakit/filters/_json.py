@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from schemakit._contract.operators import DEFAULT_OPERATOR, FILTER_OPERATORS, FLAG_OPERATORS, JSON_SYNONYMS
 from schemakit._contract.paths import path_problem
 from schemakit._issues import FilterError, Issue, Path, PathSegment, describe, did_you_mean_hint
-from schemakit.filters._ast import MAX_NESTING, And, Condition, DynamicRef, Node, Not, Or, freeze_operand
+from schemakit.filters._ast import MAX_NESTING, PLAIN_SCALARS, And, Condition, DynamicRef, Node, Not, Or, freeze_operand
 from schemakit.filters._operand import operand_problem
 from schemakit.filters._origin import JsonPlaces, Origin
 
@@ -161,7 +161,12 @@ class JsonReader:
         except RecursionError:
             self.report("invalid_operand", value_path, "the value nests too deeply")
             return None
-        if isinstance(raw_value, Mapping) and raw_value.get("type") == "dynamic" and not _is_ref(value):
+        if (
+            raw_value.__class__ not in PLAIN_SCALARS
+            and isinstance(raw_value, Mapping)
+            and raw_value.get("type") == "dynamic"
+            and not _is_ref(value)
+        ):
             self.report(
                 "invalid_operand",
                 value_path,

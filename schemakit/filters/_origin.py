@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from schemakit._issues import Path
 
 Part = Literal["field", "operator", "value"]
 
 
-@dataclass(frozen=True, slots=True)
-class JsonPlaces:
+class JsonPlaces(NamedTuple):
     """The paths of a condition's field, operator and value in the JSON filter as given."""
 
     field: Path
@@ -29,8 +28,7 @@ class JsonPlaces:
     value: Path
 
 
-@dataclass(frozen=True, slots=True)
-class TextPlaces:
+class TextPlaces(NamedTuple):
     """The offsets in the text of a condition's field, operator and value, and of each element of a list value."""
 
     field: int
