@@ -227,7 +227,8 @@ _ENTRIES = (
         _is_number,
         "number",
         "simple",
-        inline_test="{v}.__class__ is int or ({v}.__class__ is float and {v} - {v} == 0.0) or {accepts}({v})",
+        # the number test, floats first: they are what a float field mostly holds
+        inline_test="({v}.__class__ is float and {v} - {v} == 0.0) or {v}.__class__ is int or {accepts}({v})",
         json_schema=_frozen({"type": "number"}),
         aliases=("double",),
         strategy="numbers",
