@@ -108,3 +108,20 @@ def test_a_mapping_that_raises_when_read_raises() -> None:
 
     with pytest.raises(OSError, match="storage gone"):
         m("a = 1", Failing())
+
+
+@pytest.mark.parametrize("operator", [[], {"x": 1}, 3, None])
+def test_an_operator_of_any_kind_is_reported_not_raised(operator: Any) -> None:
+    from schemakit import FilterError
+    from schemakit.filters import Condition, Filter
+
+    spec = {"AND": [{"field": "a", "operator": operator, "value": 1}]}
+    if operator is None:  # null is the default operator
+        assert parse_filter(spec).to_text() == "a = 1"
+        return
+    with pytest.raises(FilterError) as info:
+        parse_filter(spec)
+    assert [(i.code, i.path) for i in info.value.issues] == [("invalid_filter", ("AND", 0, "operator"))]
+    with pytest.raises(FilterError) as info:
+        Filter(Condition("a", operator, 1))
+    assert [(i.code, i.path) for i in info.value.issues] == [("invalid_filter", ("AND", 0, "operator"))]

@@ -619,6 +619,11 @@ TEXT_SYNONYMS: Mapping[str, str] = MappingProxyType({w: e.spellings[0] for e in 
 FLAG_OPERATORS: tuple[str, ...] = tuple(e.name for e in _ENTRIES if e.is_flag)
 
 
+def is_operator(name: object) -> bool:
+    """Whether ``name`` (any value a user wrote) names an operator."""
+    return isinstance(name, str) and name in FILTER_OPERATORS
+
+
 # -- evaluating through the table ----------------------------------------------------------------------------
 
 

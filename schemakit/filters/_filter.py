@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from schemakit._contract.operators import FILTER_OPERATORS, SPELLINGS
+from schemakit._contract.operators import SPELLINGS, is_operator
 from schemakit._contract.paths import path_problem
 from schemakit._issues import FilterError, Issue, Path, describe
 from schemakit.filters._ast import (
@@ -189,7 +189,7 @@ def condition_issues(c: Condition, path: Path) -> list[Issue]:
     problem = path_problem(c.field)
     if problem:
         issues.append(Issue("invalid_filter", (*path, "field"), problem))
-    if c.operator not in FILTER_OPERATORS:
+    if not is_operator(c.operator):
         issues.append(unknown_operator(c.operator, (*path, "operator")))
         return issues
     problem = operand_problem(c.operator, c.value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from schemakit._contract.operators import DEFAULT_OPERATOR, FILTER_OPERATORS, FLAG_OPERATORS, JSON_SYNONYMS
+from schemakit._contract.operators import DEFAULT_OPERATOR, FILTER_OPERATORS, FLAG_OPERATORS, JSON_SYNONYMS, is_operator
 from schemakit._contract.paths import path_problem
 from schemakit._issues import FilterError, Issue, Path, PathSegment, describe, did_you_mean_hint
 from schemakit.filters._ast import MAX_NESTING, PLAIN_SCALARS, And, Condition, DynamicRef, Node, Not, Or, freeze_operand
@@ -138,7 +138,7 @@ class JsonReader:
         operator = raw.get("operator", DEFAULT_OPERATOR)
         if operator is None:
             operator = DEFAULT_OPERATOR
-        if operator not in FILTER_OPERATORS:
+        if not is_operator(operator):
             self.issues.append(unknown_operator(operator, (*path, "operator")))
             ok = False
         if "value" not in raw:
