@@ -29,6 +29,7 @@ Rendered
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -58,28 +59,20 @@ def path_problem(text: Any) -> str | None:
     return None
 
 
+_BRACKET_INDEX = re.compile(r"\[([0-9]+)\](?=$|[.\[])")
+
+
 def parse(text: str) -> Segments:
     """The segments of a dotted path; ``a[0].b`` and ``a.0.b`` give the same segments.
 
-    Parsing never fails: validity is :func:`path_problem`'s question, asked
-    once by the front ends, so a checked path is split here without re-checking.
+    Only a bracketed run of ASCII digits is an index: ``a[b]`` stays one name,
+    since field names may hold brackets. Parsing never fails: validity is
+    :func:`path_problem`'s question, asked once by the front ends, so a checked
+    path is split here without re-checking.
     """
-    if "[" not in text:
-        return tuple(text.split("."))
-    out: list[str] = []
-    for seg in text.split("."):
-        while "[" in seg and seg.endswith("]"):
-            head, _, rest = seg.partition("[")
-            if head:
-                out.append(head)
-            index, _, tail = rest.partition("]")
-            out.append(index)
-            seg = tail.lstrip(".") if tail else ""
-            if not seg:
-                break
-        if seg:
-            out.append(seg)
-    return tuple(out)
+    if "[" in text:
+        text = _BRACKET_INDEX.sub(lambda m: ("." if m.start() else "") + m[1], text)
+    return tuple(text.split("."))
 
 
 def is_index(segment: str) -> bool:
