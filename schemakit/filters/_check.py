@@ -12,10 +12,9 @@ is the type table's. Issues point where the filter was written (see
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schemakit._contract import paths
-from schemakit._contract.bucket import FieldDef, SchemaDef, read_bucket_schema
 from schemakit._contract.operators import FILTER_OPERATORS
 from schemakit._contract.types import FIELD_TYPES, FieldType
 from schemakit._issues import FilterError, Issue, Path, describe, did_you_mean_hint
@@ -23,6 +22,9 @@ from schemakit.filters._ast import Condition, DynamicRef, iter_conditions, thaw_
 from schemakit.filters._filter import Filter, parse_filter
 from schemakit.filters._origin import Origin, Part, Place, place
 from schemakit.filters._render import render_condition
+
+if TYPE_CHECKING:
+    from schemakit._contract.bucket import FieldDef
 
 
 def check_filter(
@@ -39,6 +41,9 @@ def check_filter(
     are name prefixes (``__``) that count the same. A filter that does not
     parse yields its parse issues; nothing is raised.
     """
+    # the schema reader loads with the first check, not with every import of the filters
+    from schemakit._contract.bucket import SchemaDef, read_bucket_schema
+
     if isinstance(f, Filter):
         flt = f
     else:
