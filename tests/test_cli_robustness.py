@@ -98,9 +98,7 @@ def test_full_disk_is_one_line_and_exit_2(bucket: Path, tmp_path: Path) -> None:
     data = write_jsonl(tmp_path / "d.jsonl", [{"sku": str(i)} for i in range(2000)])
     proc = _shell(f"'{schemakit_exe()}' validate '{bucket}' '{data}' > /dev/full")
     assert proc.returncode == 2
-    assert proc.stderr == (
-        "schemakit: error: cannot write the report to standard output: No space left on device\n"
-    )
+    assert proc.stderr == ("schemakit: error: cannot write the report to standard output: No space left on device\n")
 
 
 def test_dangling_link_in_a_directory_is_reported_and_the_rest_checked(bucket: Path, tmp_path: Path) -> None:
