@@ -139,3 +139,45 @@ def test_python_dash_m_schemakit_runs_the_console_script() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("schemakit ")
+
+
+def test_check_schema_reports_a_missing_file_and_checks_the_rest(tmp_path: Path) -> None:
+    good_schema = tmp_path / "good.json"
+    good_schema.write_text(json.dumps(BUCKET["bucket_schema"]), encoding="utf-8")
+    missing = tmp_path / "nope.json"
+    result = run("check-schema", missing, good_schema)
+    assert result.code == 2
+    assert result.err == f"schemakit: error: {missing}: no such file\n"
+    assert result.out.strip() == "1 schema checked in 1 file: all valid"
+
+
+def test_filter_output_is_strict_json_for_numbers_past_a_double(tmp_path: Path) -> None:
+    data = tmp_path / "d.jsonl"
+    data.write_text('{"n": 1e999, "k": "a", "l": [1, -1e999]}\n', encoding="utf-8")
+    result = run("filter", 'k = "a"', data)
+    assert result.code == 0, result.err
+    assert result.out == '{"n":null,"k":"a","l":[1,null]}\n'
+    json.loads(result.out)  # strict: no Infinity
+
+
+@pytest.mark.parametrize("where", ["filter", "context"])
+def test_deep_filter_and_context_files_are_one_line_and_exit_2(tmp_path: Path, where: str) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("{" + '"a": {' * 5000 + "}" * 5001, encoding="utf-8")
+    data = write_jsonl(tmp_path / "d.jsonl", [{"a": 1}])
+    if where == "filter":
+        result = run("filter", f"@{deep}", data)
+    else:
+        result = run("filter", "a = $inputs.x", data, "--context", f"@{deep}")
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and "nested deeper than" in result.err
+    assert_no_traceback(result)
+
+
+def test_inline_filter_thousands_deep_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    data = write_jsonl(tmp_path / "d.jsonl", [{"a": 1}])
+    deep = '{"NOT": [' * 5000 + "{}" + "]}" * 5000
+    result = run("filter", deep, data)
+    assert result.code == 2
+    assert result.err.startswith("schemakit: error: ")
+    assert_no_traceback(result)

@@ -185,7 +185,9 @@ def filter_command(
 ) -> int:
     """Print the records of DATA that match FILTER, as JSON Lines.
 
-    FILTER is the text form, the JSON form, or @FILE holding either.
+    FILTER is the text form, the JSON form, or @FILE holding either. Output is
+    strict JSON: a number past the range of a double (1e999), which reads as
+    infinity, is written as null.
 
     \b
     Examples:

@@ -16,7 +16,9 @@ from schemakit.cli._inputs import (
     DocumentSyntaxError,
     discover_data,
     iter_json_items,
+    json_error_message,
     load_document,
+    loads,
     read_text,
     stdin_binary,
 )
@@ -42,15 +44,23 @@ def schema_issues(bucket_schema: Any, unique_key: Any) -> list[Issue]:
 def run_check_schema(cfg: CheckSchemaConfig) -> int:
     reporter = make_reporter(cfg.format, quiet=cfg.quiet)
     summary = Summary(noun="schema")
+    unreadable = 0
     for label in cfg.schemas:
-        summary.files += 1
-        summary.objects += 1
         try:
             doc = load_document(label, what="bucket schema")
         except DocumentSyntaxError as exc:
+            summary.files += 1
+            summary.objects += 1
             _report(reporter, summary, label, exc.line, exc.issue)
             summary.invalid += 1
             continue
+        except UserError as exc:
+            # a missing or unreadable file: say so and check the others (exit 2 at the end)
+            sys.stderr.write(f"schemakit: error: {exc}\n")
+            unreadable += 1
+            continue
+        summary.files += 1
+        summary.objects += 1
         bucket_schema, unique_key, prefix = split_schema_document(doc)
         issues = [locate_schema_issue(i, prefix) for i in schema_issues(bucket_schema, unique_key)]
         for issue in issues:
@@ -60,6 +70,8 @@ def run_check_schema(cfg: CheckSchemaConfig) -> int:
         else:
             summary.valid += 1
     reporter.finish(summary)
+    if unreadable:
+        return 2
     return 1 if summary.invalid else 0
 
 
@@ -160,12 +172,15 @@ def read_filter_spec(spec: str) -> tuple[Any, str]:
         text = read_text(label)
     if text.lstrip().startswith("{"):
         try:
-            return json.loads(text), label
-        except json.JSONDecodeError as exc:
-            raise UserError(
-                f"{label}: filter is not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-            ) from None
+            return loads(text), label
+        except ValueError as exc:
+            raise UserError(f"{label}: filter is not valid JSON{_where(exc)}") from None
     return text, label
+
+
+def _where(exc: ValueError) -> str:
+    line, column, problem = json_error_message(exc)
+    return f" at line {line}, column {column}: {problem}" if column is not None else f": {problem}"
 
 
 def _first_issue_message(label: str, issues: Sequence[Issue], what: str) -> str:
@@ -224,8 +239,8 @@ def _iter_records(source: DataSource, bad: list[tuple[str, int, Issue]]) -> Iter
         try:
             for item in iter_json_items(text):
                 yield item.value
-        except json.JSONDecodeError as exc:
-            bad.append((source.label, exc.lineno, invalid_json_issue(exc, jsonl=False)))
+        except ValueError as exc:
+            bad.append((source.label, json_error_message(exc)[0], invalid_json_issue(exc, jsonl=False)))
         return
     stream = stdin_binary() if source.path is None else open(source.path, "rb")  # noqa: SIM115 - closed below
     try:
@@ -238,7 +253,7 @@ def _iter_records(source: DataSource, bad: list[tuple[str, int, Issue]]) -> Iter
                 lineno += 1
                 try:
                     yield json.loads(raw)
-                except ValueError as exc:
+                except (ValueError, RecursionError) as exc:
                     if raw.strip():
                         bad.append((source.label, lineno, invalid_json_issue(exc, jsonl=True)))
     finally:
@@ -251,11 +266,9 @@ def read_context(raw: str | None) -> Any:
         return None
     label, text = ("--context", raw) if not raw.startswith("@") else (raw[1:], read_text(raw[1:]))
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UserError(
-            f"{label}: context is not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from None
+        value = loads(text)
+    except ValueError as exc:
+        raise UserError(f"{label}: context is not valid JSON{_where(exc)}") from None
     if not isinstance(value, dict):
         raise UserError(f'{label}: context must be a JSON object such as {{"inputs": {{"user_id": "u1"}}}}')
     return value
@@ -296,12 +309,30 @@ def run_filter(cfg: FilterConfig) -> int:
             except FilterError as exc:
                 raise UserError(_first_issue_message(label, exc.issues, "cannot evaluate the filter")) from None
             if hit:
-                out.write(dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+                out.write(_record_line(dumps, record) + "\n")
             if bad:
                 malformed += _flush_bad(bad)
         malformed += _flush_bad(bad)
     # malformed lines were skipped, so the output may lack records: not a clean run
     return 1 if malformed else 0
+
+
+def _record_line(dumps: Any, record: Any) -> str:
+    """One output line of valid JSON: a number JSON cannot write (``1e999`` reads as infinity) is null."""
+    try:
+        return str(dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+    except ValueError:
+        return str(dumps(_finite(record), ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and value - value != 0.0:
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _flush_bad(bad: list[tuple[str, int, Issue]]) -> int:
