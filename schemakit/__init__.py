@@ -17,6 +17,7 @@ __version__ = "0.1.0"
 _LAZY: dict[str, str] = {
     # pillar 1: bucket schemas and object validation
     "compile_schema": "schemakit.schema",
+    "check_bucket": "schemakit.schema",
     "CompiledSchema": "schemakit.schema",
     "ValidationResult": "schemakit.schema",
     "BatchResult": "schemakit.schema",
@@ -32,6 +33,7 @@ _LAZY: dict[str, str] = {
     "Filter": "schemakit.filters",
     "check_filter": "schemakit.filters",
     "query": "schemakit.filters",
+    "QueryResult": "schemakit.filters",
     # pillar 3: collection resolver
     "resolve_collection": "schemakit.mappings",
     "resolve_pipeline": "schemakit.mappings",
@@ -56,11 +58,13 @@ __all__ = [
     "Issue",
     "MappingError",
     "PipelineResolution",
+    "QueryResult",
     "SchemaDefinitionError",
     "SchemakitError",
     "UniqueKeyConfig",
     "ValidationResult",
     "__version__",
+    "check_bucket",
     "check_filter",
     "compile_schema",
     "parse_filter",
@@ -71,6 +75,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from schemakit.filters import Filter as Filter
+    from schemakit.filters import QueryResult as QueryResult
     from schemakit.filters import check_filter as check_filter
     from schemakit.filters import parse_filter as parse_filter
     from schemakit.filters import query as query
@@ -89,6 +94,7 @@ if TYPE_CHECKING:
     from schemakit.schema import CreateObjectsBatchRequest as CreateObjectsBatchRequest
     from schemakit.schema import UniqueKeyConfig as UniqueKeyConfig
     from schemakit.schema import ValidationResult as ValidationResult
+    from schemakit.schema import check_bucket as check_bucket
     from schemakit.schema import compile_schema as compile_schema
 
 
