@@ -41,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="backslashreplace")
     try:
         rv = cli.main(args=list(argv) if argv is not None else None, prog_name="schemakit", standalone_mode=False)
+        _flush_stdout(raise_errors=True)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
@@ -59,26 +60,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return 141
     except OSError as exc:
-        if exc.errno not in _OUTPUT_ERRNOS:
-            raise
-        return _output_failed(exc)
+        if exc.errno in _OUTPUT_ERRNOS:
+            return _output_failed(exc)
+        return _internal_error()
     except Exception:
-        import traceback
-
-        _flush_stdout()
-        traceback.print_exc()
-        sys.stderr.write("schemakit: internal error (a bug in schemakit; please report it with the traceback above)\n")
-        return 3
-    try:
-        _flush_stdout(raise_errors=True)
-    except BrokenPipeError:
-        _silence_stdout()
-        return 141
-    except OSError as exc:
-        if exc.errno not in _OUTPUT_ERRNOS:
-            raise
-        return _output_failed(exc)
+        return _internal_error()
     return rv if isinstance(rv, int) else 0
+
+
+def _internal_error() -> int:
+    import traceback
+
+    _flush_stdout()
+    traceback.print_exc()
+    sys.stderr.write("schemakit: internal error (a bug in schemakit; please report it with the traceback above)\n")
+    return 3
 
 
 # Errors of writing the report: a full disk (`> /dev/full`), a failing device, a closed descriptor.
