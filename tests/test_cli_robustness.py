@@ -181,3 +181,26 @@ def test_inline_filter_thousands_deep_is_refused_without_a_traceback(tmp_path: P
     assert result.code == 2
     assert result.err.startswith("schemakit: error: ")
     assert_no_traceback(result)
+
+
+def test_ctrl_c_with_workers_is_one_line_and_exit_130(bucket: Path) -> None:
+    import signal
+    import time
+
+    # stdin kept open: the parent waits for input with its workers started, so the signal always
+    # lands mid-run; the whole process group gets it, as from a terminal
+    proc = subprocess.Popen(
+        [schemakit_exe(), "validate", str(bucket), "-", "--jobs", "2", "-q"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert proc.stdin is not None
+    proc.stdin.write((json.dumps(good("A")) + "\n").encode() * 1000)
+    proc.stdin.flush()
+    time.sleep(1.5)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.decode().strip() == "schemakit: interrupted"
