@@ -95,3 +95,19 @@ def test_all_lists_exactly_the_lazy_and_eager_names() -> None:
     eager = {"FilterError", "Issue", "MappingError", "SchemaDefinitionError", "SchemakitError", "__version__"}
     assert set(schemakit.__all__) == eager | set(schemakit._LAZY)
     assert len(schemakit.__all__) == len(set(schemakit.__all__))
+
+
+def test_sdist_carries_docs_changelog_and_license(tmp_path: Path) -> None:
+    import tarfile
+
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    (archive,) = tmp_path.glob("*.tar.gz")
+    with tarfile.open(archive) as tar:
+        names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
+    assert {"LICENSE", "CHANGELOG.md", "README.md", "docs/filters.md", "grammar/filter.lark"} <= names
+    assert any(n.startswith("schemakit/_contract/") for n in names)
