@@ -58,7 +58,7 @@ def _bucket(n: int) -> dict[str, Any]:
     return {"bucket_schema": {"properties": {f"field_{i:05d}": {"type": "string"} for i in range(n)}}}
 
 
-def _passthrough_misspelled(n: int) -> Prepared:
+def _passthrough(n: int, *, prefix: str) -> Prepared:
     buckets = {"b": _bucket(n)}
     request = {
         "collection_name": "c",
@@ -67,25 +67,18 @@ def _passthrough_misspelled(n: int) -> Prepared:
             "feature_extractor_name": "text_extractor",
             "version": "v1",
             "input_mappings": {"text": "field_00000"},
-            "field_passthrough": [{"source_path": f"fiedl_{i:05d}"} for i in range(n)],
+            "field_passthrough": [{"source_path": f"{prefix}_{i:05d}"} for i in range(n)],
         },
     }
     return lambda: resolve_collection(request, buckets=buckets)
+
+
+def _passthrough_misspelled(n: int) -> Prepared:
+    return _passthrough(n, prefix="fiedl")
 
 
 def _passthrough_entries(n: int) -> Prepared:
-    buckets = {"b": _bucket(n)}
-    request = {
-        "collection_name": "c",
-        "source": {"type": "bucket", "bucket_ids": ["b"]},
-        "feature_extractor": {
-            "feature_extractor_name": "text_extractor",
-            "version": "v1",
-            "input_mappings": {"text": "field_00000"},
-            "field_passthrough": [{"source_path": f"field_{i:05d}"} for i in range(n)],
-        },
-    }
-    return lambda: resolve_collection(request, buckets=buckets)
+    return _passthrough(n, prefix="field")
 
 
 def _pipeline_cycle(n: int) -> Prepared:
