@@ -19,7 +19,7 @@ from typing import Any
 from schemakit._contract import paths
 from schemakit._contract.sentinels import NO_DEFAULT, NoDefaultType
 from schemakit._contract.types import ALL_TYPES, FIELD_TYPES, FILE_TYPES, METADATA_TYPES, SCALAR_TYPES, TYPE_ALIASES
-from schemakit._issues import Issue, Path, SchemaDefinitionError, describe, did_you_mean_hint
+from schemakit._issues import Issue, Path, PathSegment, SchemaDefinitionError, describe, did_you_mean_hint, int_digits
 
 __all__ = [
     "ALL_TYPES",
@@ -149,11 +149,10 @@ class _Reader:
             return None
         out: dict[str, FieldDef] = {}
         for name, spec in raw.items():
-            fpath = (*path, name)
+            seg = name_segment(name)
+            fpath = (*path, seg)
             name_ok = self.check_name(name, fpath, top_level=top_level)
-            fdef = self.read_field(
-                name if isinstance(name, str) else str(name), spec, fpath, depth=depth, top_level=top_level
-            )
+            fdef = self.read_field(str(seg), spec, fpath, depth=depth, top_level=top_level)
             if fdef is not None and name_ok:
                 out[fdef.name] = fdef
             elif top_level and isinstance(name, str):
@@ -324,6 +323,23 @@ class _Reader:
 
 
 _KNOWN_KEYWORDS = frozenset({"type", "properties", "items", "enum", "default", "required", "description"})
+
+
+def name_segment(name: Any) -> PathSegment:
+    """The path segment of a declared name: itself when it prints safely, else its description.
+
+    A non-string name is an issue already; its segment must still render (an
+    integer past the digit limit, or an object whose ``__repr__`` raises, does not).
+    """
+    if isinstance(name, str):
+        return name
+    if isinstance(name, int) and not isinstance(name, bool) and int_digits(name) <= _MAX_SHOWN_DIGITS:
+        return name
+    return describe(name)
+
+
+# Python refuses to convert longer integers to text (sys.get_int_max_str_digits defaults to 4300).
+_MAX_SHOWN_DIGITS = 4300
 
 
 def path_is_top_level_items(path: Path) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 
 from schemakit._contract.bucket import type_strict_equal
 from schemakit._contract.types import FIELD_TYPES
-from schemakit._issues import Issue, Path
+from schemakit._issues import Issue, Path, int_digits
 from schemakit._issues import did_you_mean_hint as _did_you_mean_hint
 from schemakit.schema._blobs import Problem, describe, key_prefix_problem
 
@@ -196,9 +196,16 @@ def add_unknown_fields(issues: list[Issue], path: Path, value: dict[Any, Any], k
     for k in value:
         if k in known:
             continue
-        seg = k if isinstance(k, str) else repr(k)
+        seg = k if isinstance(k, str) else _key_text(k)
         hint = did_you_mean_hint(k, names) if isinstance(k, str) else None
         issues.append(Issue("unknown_field", (*path, seg), f"unknown field {seg!r}", hint))
+
+
+def _key_text(k: Any) -> str:
+    # repr of a plain number or null, as before; anything else (a huge int, a foreign object) is described
+    if k is None or isinstance(k, float) or (isinstance(k, int) and int_digits(k) <= 4300):
+        return repr(k)
+    return describe(k)
 
 
 def add_request_issue(issues: list[Issue], path: Path, message: str) -> None:

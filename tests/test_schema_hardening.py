@@ -1,0 +1,104 @@
+"""Odd values anywhere in a schema give definition issues, never another exception; the contract's own limits."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from schemakit import compile_schema
+from schemakit._contract.bucket import check_bucket
+from schemakit._issues import SchemaDefinitionError
+
+HUGE = 10**5000
+# json.loads gives an int for a 401-digit literal: past float range, so math.isfinite would overflow on it
+PAST_FLOAT = json.loads("1" + "0" * 400)
+
+
+class Unprintable:
+    def __repr__(self) -> str:
+        raise RuntimeError("repr refused")
+
+
+def definition_codes(schema: Any) -> list[tuple[str, tuple[Any, ...]]]:
+    issues = check_bucket(schema)
+    with pytest.raises(SchemaDefinitionError) as caught:
+        compile_schema(schema)
+    assert caught.value.issues[: len(issues)] == issues
+    str(caught.value)  # the message renders
+    return [(i.code, i.path) for i in issues]
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        ({"properties": HUGE}, [("invalid_schema", ("properties",))]),
+        ({"properties": Unprintable()}, [("invalid_schema", ("properties",))]),
+        (Unprintable(), [("invalid_schema", ())]),
+        ({"properties": {"a": Unprintable()}}, [("invalid_schema", ("properties", "a"))]),
+        ({"properties": {"a": {"type": Unprintable()}}}, [("invalid_schema", ("properties", "a", "type"))]),
+        (
+            {"properties": {"a": {"type": "string", "default": Unprintable()}}},
+            [("invalid_default", ("properties", "a", "default"))],
+        ),
+        (
+            {"properties": {"a": {"type": "string", "enum": [Unprintable()]}}},
+            [("invalid_enum_value", ("properties", "a", "enum", 0))],
+        ),
+        (
+            {"properties": {"a": {"type": "string", "required": HUGE}}},
+            [("invalid_schema", ("properties", "a", "required"))],
+        ),
+        (
+            {"properties": {"a": {"type": "float", "default": PAST_FLOAT, "enum": [1.0]}}},
+            [("invalid_default", ("properties", "a", "default"))],
+        ),
+        (
+            {"properties": {Unprintable(): {"type": "string"}}},
+            [("invalid_field_name", ("properties", "Unprintable (unprintable)"))],
+        ),
+        (
+            {"properties": {HUGE: {"type": "string"}}},
+            [("invalid_field_name", ("properties", "an integer of 5001 digits"))],
+        ),
+    ],
+)
+def test_odd_values_in_a_schema_are_definition_issues(schema: Any, expected: list[Any]) -> None:
+    assert definition_codes(schema) == expected
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"type": "integer", "default": HUGE},
+        {"type": "integer", "enum": [HUGE]},
+        {"type": "number", "default": PAST_FLOAT},
+        {"type": "float", "default": PAST_FLOAT},
+        {"type": "float", "enum": [PAST_FLOAT, 1.5]},
+        {"type": "number", "enum": [PAST_FLOAT]},
+        {"type": "string", "examples": [HUGE, Unprintable()]},
+    ],
+)
+def test_huge_numbers_are_valid_defaults_and_enum_values(spec: dict[str, Any]) -> None:
+    schema = {"properties": {"a": spec}}
+    assert check_bucket(schema) == []
+    compiled = compile_schema(schema)
+    for value in (HUGE, PAST_FLOAT, 1.5, 1e308):
+        assert compiled.is_valid({"a": value}) == compiled.validate({"a": value}).ok
+
+
+def test_a_unique_key_of_odd_values_is_reported() -> None:
+    schema = {"properties": {"a": {"type": "string"}}}
+    assert [i.code for i in check_bucket(schema, Unprintable())] == ["invalid_schema"]
+    assert [i.code for i in check_bucket(schema, {"fields": [HUGE, Unprintable()]})] == ["invalid_schema"] * 2
+
+
+def test_an_unknown_key_of_odd_kind_in_an_object_is_reported() -> None:
+    compiled = compile_schema({"properties": {"a": {"type": "string"}}}, strict=True)
+    report = compiled.validate({"a": "x", HUGE: 1, Unprintable(): 2})
+    assert [(i.code, i.path) for i in report.errors] == [
+        ("unknown_field", ("an integer of 5001 digits",)),
+        ("unknown_field", ("Unprintable (unprintable)",)),
+    ]
+    str(report.errors[0])
