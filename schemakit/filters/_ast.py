@@ -25,6 +25,10 @@ MAX_VALUE_DEPTH = 32
 # However max_depth is set, and although NOT chains add no depth in the text form, no tree
 # nests deeper than this: compiling and evaluating it must never exhaust the stack.
 MAX_NESTING = 100
+# An integer literal has at most this many digits: Python's default limit on int <-> str conversion,
+# so that every value a filter holds renders in the text form and parses back (docs/filters.md).
+MAX_INT_DIGITS = 4300
+_INT_BOUND = 10**MAX_INT_DIGITS
 
 
 @dataclass(frozen=True)
@@ -176,13 +180,15 @@ def value_depth(value: Any) -> int:
 def json_value_problem(value: Any) -> str | None:
     """Why a (frozen) value is not a JSON value a filter can hold, or None."""
     cls = value.__class__
-    if cls is str or cls is int or cls is bool or value is None:
+    if cls is str or cls is bool or value is None or (cls is int and -_INT_BOUND < value < _INT_BOUND):
         return None
     if value_depth(value) > MAX_VALUE_DEPTH:
         return f"the value nests lists or objects deeper than {MAX_VALUE_DEPTH} levels"
     stack = [value]
     while stack:
         v = stack.pop()
+        if isinstance(v, int) and not isinstance(v, bool) and not -_INT_BOUND < v < _INT_BOUND:
+            return f"{describe(v)}; at most {MAX_INT_DIGITS} digits"
         if v is None or isinstance(v, (bool, int, str)):
             continue
         if isinstance(v, float):

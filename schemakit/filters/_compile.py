@@ -38,6 +38,7 @@ from schemakit.filters._origin import Origin, place
 
 Matcher = Callable[..., bool]
 _NUM = frozenset({int, float})
+_LITERAL_INT_BITS = 64
 
 
 class _Emitter:
@@ -50,9 +51,14 @@ class _Emitter:
         self.count = 0
 
     def const(self, prefix: str, value: Any) -> str:
-        if type(value) in (str, int, bool) or (type(value) is float and math.isfinite(value)):
+        if (
+            type(value) in (str, bool)
+            or (type(value) is int and value.bit_length() <= _LITERAL_INT_BITS)
+            or (type(value) is float and math.isfinite(value))
+        ):
             # repr() of these types is an exact Python literal, so the value becomes a constant
-            # of the code object (no cell lookup) without any user text being spliced in raw
+            # of the code object (no cell lookup) without any user text being spliced in raw;
+            # a long integer is bound by name, as repr() may refuse it (the int -> str digit limit)
             return repr(value)
         name = f"{prefix}{len(self.names)}"
         self.names.append(name)

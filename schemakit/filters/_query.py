@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from schemakit._contract.paths import FanOut, Segments, candidates, parse, read
+from schemakit._contract.paths import FanOut, Segments, candidates, parse, path_problem, read
 from schemakit._contract.results import ResultShape
 from schemakit._contract.semantics import instant, is_number
 from schemakit._contract.sentinels import ABSENT
@@ -16,6 +16,7 @@ from schemakit._issues import FilterError, Issue, describe
 from schemakit.filters._filter import Filter, parse_filter
 
 MAX_LIMIT = 1000
+MAX_OFFSET = 2**63 - 1
 _KEYS = ("results", "pagination")
 
 
@@ -70,13 +71,13 @@ def query(
     ``search``. Returns a :class:`QueryResult`, which reads as
     ``{"results": [...], "pagination": {...}}``.
     """
+    fields = _search_paths(records, search_fields)
     _check_pagination(limit, offset)
     keys = _sort_spec(sort)
     flt = _effective_filter(filters, case_sensitive)
     needle = search if search else None
     if needle is not None and not isinstance(needle, str):
         raise FilterError([Issue("invalid_filter", ("search",), f"search must be a string, found {describe(search)}")])
-    fields = [parse(f) for f in search_fields]
     folded = needle.casefold() if needle is not None and not case_sensitive else needle
 
     match = flt.compile() if flt is not None else None
@@ -104,6 +105,36 @@ def query(
     )
 
 
+def _search_paths(records: Any, search_fields: Any) -> list[Segments]:
+    """The parsed ``search_fields`` (read once, so an iterator works), after checking both arguments."""
+    issues = []
+    fields: list[Segments] = []
+    if not isinstance(records, Iterable):
+        issues.append(
+            Issue(
+                "invalid_argument", ("records",), f"records must be an iterable of records, found {describe(records)}"
+            )
+        )
+    if not isinstance(search_fields, Iterable):
+        issues.append(
+            Issue(
+                "invalid_argument",
+                ("search_fields",),
+                f"search_fields must be a list of dotted paths, found {describe(search_fields)}",
+            )
+        )
+    else:
+        for i, f in enumerate(search_fields):
+            problem = path_problem(f)
+            if problem:
+                issues.append(Issue("invalid_argument", ("search_fields", i), problem))
+            else:
+                fields.append(parse(f))
+    if issues:
+        raise FilterError(issues)
+    return fields
+
+
 def _check_pagination(limit: Any, offset: Any) -> None:
     issues = []
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
@@ -117,6 +148,15 @@ def _check_pagination(limit: Any, offset: Any) -> None:
     if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
         issues.append(
             Issue("invalid_pagination", ("offset",), f"offset must be an integer >= 0, found {describe(offset)}")
+        )
+    elif offset > MAX_OFFSET:
+        # the pagination names pages by their offset as a string: it must stay a printable integer
+        issues.append(
+            Issue(
+                "invalid_pagination",
+                ("offset",),
+                f"offset must be an integer from 0 to {MAX_OFFSET}, found {describe(offset)}",
+            )
         )
     if issues:
         raise FilterError(issues)

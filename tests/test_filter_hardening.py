@@ -1,0 +1,98 @@
+"""Odd inputs to the filter API give issues, never an undocumented exception; in/nin cost stays linear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from schemakit import FilterError
+from schemakit.filters import check_filter, parse_filter, query
+
+HUGE = 10**5000
+
+
+class Unprintable:
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr")
+
+
+def codes(exc: pytest.ExceptionInfo[FilterError]) -> list[tuple[str, tuple[Any, ...]]]:
+    return [(i.code, i.path) for i in exc.value.issues]
+
+
+def test_a_huge_integer_as_the_filter_is_an_issue() -> None:
+    with pytest.raises(FilterError) as exc:
+        parse_filter(HUGE)
+    assert codes(exc) == [("invalid_filter", ())]
+    assert "an integer of 5001 digits" in exc.value.issues[0].message
+
+
+def test_a_huge_integer_operand_is_refused_at_parse_time() -> None:
+    with pytest.raises(FilterError) as exc:
+        parse_filter({"a": HUGE})
+    assert codes(exc) == [("invalid_operand", ("a",))]
+    assert exc.value.issues[0].message == "an integer of 5001 digits; at most 4300 digits"
+    with pytest.raises(FilterError) as exc:
+        parse_filter({"AND": [{"field": "a", "value": HUGE}]})
+    assert codes(exc) == [("invalid_operand", ("AND", 0, "value"))]
+    with pytest.raises(FilterError) as exc:
+        parse_filter({"AND": [{"field": "a", "operator": "in", "value": [1, -HUGE]}]})
+    assert exc.value.issues[0].code == "invalid_operand"
+
+
+def test_the_longest_integer_allowed_compiles_matches_and_round_trips() -> None:
+    big = 10**4299
+    f = parse_filter({"AND": [{"field": "a", "value": big}]})
+    assert f.matches({"a": big})
+    assert not f.matches({"a": 1})
+    assert parse_filter(f.to_text()) == f
+    assert parse_filter(f.to_dict()) == f
+    assert parse_filter({"a": {"type": "x"}, "b": 2**70}).matches({"a": {"type": "x"}, "b": 2**70})
+
+
+def test_check_filter_and_query_report_huge_integers() -> None:
+    issues = check_filter(HUGE, {})
+    assert [i.code for i in issues] == ["invalid_filter"]
+    assert [i.code for i in check_filter({"a": HUGE}, {"properties": {"a": {"type": "integer"}}})] == [
+        "invalid_operand"
+    ]
+    for argument in ("limit", "offset"):
+        with pytest.raises(FilterError) as exc:
+            query([], **{argument: HUGE})
+        assert codes(exc) == [("invalid_pagination", (argument,))]
+        assert "an integer of 5001 digits" in exc.value.issues[0].message
+
+
+def test_a_large_offset_still_pages() -> None:
+    result = query([{"a": 1}], offset=2**63 - 1)
+    assert result.results == []
+    assert result.pagination["previous_page"] == str(2**63 - 11)
+
+
+def test_values_whose_repr_raises_give_issues() -> None:
+    assert [i.code for i in check_filter(Unprintable(), {})] == ["invalid_filter"]
+    assert [i.code for i in check_filter({"a": Unprintable()}, {})] == ["invalid_operand"]
+    for kwargs in ({"filters": Unprintable()}, {"filters": {"a": Unprintable()}}, {"limit": Unprintable()}):
+        with pytest.raises(FilterError):
+            query([{"a": 1}], **kwargs)
+    with pytest.raises(FilterError) as exc:
+        query([], sort=Unprintable())
+    assert "(unprintable)" in exc.value.issues[0].message
+
+
+def test_query_checks_its_arguments() -> None:
+    with pytest.raises(FilterError) as exc:
+        query(None)  # type: ignore[arg-type]
+    assert codes(exc) == [("invalid_argument", ("records",))]
+    with pytest.raises(FilterError) as exc:
+        query([], search="x", search_fields=None)  # type: ignore[arg-type]
+    assert codes(exc) == [("invalid_argument", ("search_fields",))]
+    with pytest.raises(FilterError) as exc:
+        query([], search_fields=[1])  # type: ignore[list-item]
+    assert codes(exc) == [("invalid_argument", ("search_fields", 0))]
+    assert exc.value.issues[0].message == "a field must be a string, found integer 1"
+
+
+def test_search_fields_may_be_an_iterator() -> None:
+    assert query([{"t": "abc"}], search="b", search_fields=iter(["t"])).results == [{"t": "abc"}]
