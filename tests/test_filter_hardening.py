@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schemakit import FilterError
+from schemakit._contract import semantics
+from schemakit._contract.paths import candidates
 from schemakit.filters import check_filter, parse_filter, query
 
 HUGE = 10**5000
@@ -96,3 +101,52 @@ def test_query_checks_its_arguments() -> None:
 
 def test_search_fields_may_be_an_iterator() -> None:
     assert query([{"t": "abc"}], search="b", search_fields=iter(["t"])).results == [{"t": "abc"}]
+
+
+# -- in / nin against list-valued fields -------------------------------------------------------------
+
+
+class Text(str):
+    pass
+
+
+class Number(int):
+    pass
+
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from([0.0, 1.0, 2.5, -1.0, float("nan"), float("inf")]),
+    st.sampled_from(
+        ["a", "A", "b", "ß", "SS", "ss", "2024-01-15", "2024-01-15T00:00:00Z", "2024-01-15T01:00:00+01:00"]
+    ),
+    st.sampled_from([date(2024, 1, 15), datetime(2024, 1, 15, tzinfo=UTC)]),
+    st.sampled_from([datetime(2024, 1, 15, 1, tzinfo=timezone(timedelta(hours=1)))]),
+    st.builds(Text, st.sampled_from(["a", "b", "2024-01-15"])),
+    st.builds(Number, st.integers(-2, 2)),
+)
+_values = st.one_of(
+    _scalars, st.lists(_scalars, max_size=3), st.dictionaries(st.sampled_from("xy"), _scalars, max_size=2)
+)
+
+
+@given(
+    options=st.lists(_values, max_size=6), record=st.one_of(_values, st.lists(_values, max_size=6)), fold=st.booleans()
+)
+def test_in_means_any_element_equals_any_value(options: list[Any], record: Any, fold: bool) -> None:
+    expected = any(semantics.json_eq(c, x, fold) for c in candidates(record) for x in options)
+    assert semantics.one_of(options, fold)(record) is expected
+
+
+def test_in_against_a_long_list_agrees_with_eq() -> None:
+    values = [*range(3000), "X", True]
+    f = parse_filter({"AND": [{"field": "tags", "operator": "in", "value": values}]})
+    g = parse_filter({"AND": [{"field": "tags", "operator": "nin", "value": values}]})
+    assert not f.matches({"tags": list(range(3000, 6000))})
+    assert g.matches({"tags": list(range(3000, 6000))})
+    assert f.matches({"tags": [*range(3000, 6000), 2999.0]})
+    assert f.matches({"tags": ["x"]})  # case-insensitive by default, as eq
+    assert not f.matches({"tags": [1.5, False]})  # booleans apart from numbers
+    assert f.matches({"tags": [False, 1]})

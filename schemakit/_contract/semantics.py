@@ -199,8 +199,60 @@ def equals(value: Any, fold: bool) -> Predicate:
 
 
 def one_of(value: Any, fold: bool) -> Predicate:
-    options = list(value)
-    return lambda v: any(json_eq(c, x, fold) for c in candidates(v) for x in options)
+    """Whether any candidate :func:`json_eq`-equals any option: hashed, so a long list is linear, not a product.
+
+    The options of exact JSON scalar types go into sets keyed as ``json_eq``
+    compares them: numbers by value (``1`` is ``1.0``), booleans apart from
+    numbers, strings exactly or case-folded, date strings also as instants.
+    A candidate of an exact scalar type is looked up there; anything else (a
+    subclass, a date object, a list) and every other option are compared one
+    by one with ``json_eq`` itself, so the meaning is exactly element-by-element.
+    """
+    strings: set[str] = set()
+    numbers: set[int | float] = set()
+    flags: set[bool] = set()
+    instants: set[datetime] = set()
+    rest: list[Any] = []
+    has_null = False
+    for x in value:
+        kind = type(x)
+        if x is None:
+            has_null = True
+        elif kind is bool:
+            flags.add(x)
+        elif kind is int or (kind is float and x == x):  # NaN equals nothing, so it never joins a set
+            numbers.add(x)
+        elif kind is str:
+            strings.add(x.casefold() if fold else x)
+            moment = instant(x)
+            if moment is not None:
+                instants.add(moment)
+        elif kind is not float:
+            rest.append(x)
+
+    def hit(c: Any) -> bool:
+        kind = type(c)
+        if c is None:
+            return has_null
+        if kind is str:
+            if (c.casefold() if fold else c) in strings:
+                return True
+            if instants:
+                moment = instant(c)
+                if moment is not None and moment in instants:
+                    return True
+        elif kind is bool:
+            if c in flags:
+                return True
+        elif kind is int or kind is float:
+            if c in numbers:
+                return True
+        elif kind is not dict and kind is not list:
+            # a subclass or a foreign value: json_eq's own isinstance rules, against every option
+            return any(json_eq(c, x, fold) for x in value)
+        return any(json_eq(c, x, fold) for x in rest)
+
+    return lambda v: any(hit(c) for c in candidates(v))
 
 
 def ordering(compare: Compare) -> Callable[[Any, bool], Predicate]:
