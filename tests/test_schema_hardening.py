@@ -102,3 +102,21 @@ def test_an_unknown_key_of_odd_kind_in_an_object_is_reported() -> None:
         ("unknown_field", ("Unprintable (unprintable)",)),
     ]
     str(report.errors[0])
+
+
+@pytest.mark.parametrize("policy", ["insert", "update", "upsert", None])
+def test_the_contracts_default_policies_are_accepted(policy: str | None) -> None:
+    schema = {"properties": {"sku": {"type": "string"}}}
+    assert check_bucket(schema, {"fields": ["sku"], "default_policy": policy}) == []
+
+
+@pytest.mark.parametrize(("policy", "hint"), [("bogus", None), ("upsrt", "did you mean 'upsert'?"), (1, None)])
+def test_a_default_policy_outside_the_contract_is_an_issue(policy: Any, hint: str | None) -> None:
+    schema = {"properties": {"sku": {"type": "string"}}}
+    issues = check_bucket(schema, {"fields": ["sku"], "default_policy": policy})
+    assert [(i.code, i.path) for i in issues] == [("invalid_schema", ("unique_key", "default_policy"))]
+    assert "insert, update, upsert" in issues[0].message
+    if hint is not None:
+        assert issues[0].hint == hint
+    with pytest.raises(SchemaDefinitionError):
+        compile_schema(schema, unique_key={"fields": ["sku"], "default_policy": policy})

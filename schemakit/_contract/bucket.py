@@ -35,6 +35,9 @@ __all__ = [
 REQUEST_KEYS = ("key_prefix", "blobs", "skip_duplicates", "canonicalize_source", "force_remirror")
 RESERVED_FIELD_NAMES = frozenset({*REQUEST_KEYS, "object_id", "bucket_id"})
 
+# UniqueKeyConfig.default_policy: what an upload does when the key exists (or does not).
+UNIQUE_KEY_POLICIES = ("insert", "update", "upsert")
+
 MAX_DEPTH = 32
 MAX_FIELD_NAME_LENGTH = 255
 
@@ -412,6 +415,17 @@ def check_unique_key(
             Issue("invalid_schema", ("unique_key",), f"unique_key must be an object, found {describe(unique_key)}")
         )
         return (), issues
+    policy = unique_key.get("default_policy")
+    if policy is not None and not (isinstance(policy, str) and policy in UNIQUE_KEY_POLICIES):
+        hint = did_you_mean_hint(policy, UNIQUE_KEY_POLICIES) if isinstance(policy, str) and len(policy) < 300 else None
+        issues.append(
+            Issue(
+                "invalid_schema",
+                ("unique_key", "default_policy"),
+                f"unique_key.default_policy must be one of {', '.join(UNIQUE_KEY_POLICIES)}, found {describe(policy)}",
+                hint=hint or "omit it to give ?policy= on each upload",
+            )
+        )
     names = unique_key.get("fields")
     if not isinstance(names, list) or not names:
         issues.append(
