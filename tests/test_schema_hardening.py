@@ -120,3 +120,23 @@ def test_a_default_policy_outside_the_contract_is_an_issue(policy: Any, hint: st
         assert issues[0].hint == hint
     with pytest.raises(SchemaDefinitionError):
         compile_schema(schema, unique_key={"fields": ["sku"], "default_policy": policy})
+
+
+@pytest.mark.parametrize("length", [100, 101, 150])
+def test_a_blob_property_past_the_contracts_limit_is_an_issue(length: int) -> None:
+    name = "f" * length
+    compiled = compile_schema({"properties": {name: {"type": "image"}}})
+    obj = {"blobs": [{"property": name, "type": "image", "data": "https://example.com/a.png"}]}
+    report = compiled.validate(obj)
+    assert compiled.is_valid(obj) == report.ok
+    if length <= 100:
+        assert report.ok
+    else:
+        assert [(i.code, i.path) for i in report.errors] == [("invalid_request", ("blobs", 0, "property"))]
+        assert "at most 100" in report.errors[0].message
+
+
+def test_a_long_unknown_blob_property_names_the_limit() -> None:
+    compiled = compile_schema({"properties": {"a": {"type": "image"}}})
+    report = compiled.validate({"blobs": [{"property": "p" * 150, "type": "image", "data": "https://x.io/a.png"}]})
+    assert [(i.code, i.path) for i in report.errors] == [("invalid_request", ("blobs", 0, "property"))]

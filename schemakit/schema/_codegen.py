@@ -403,7 +403,8 @@ class Generator:
                     f"spec = {files_c}.get(p) if p.__class__ is str else"
                     f" ({files_c}.get(p := str.__str__(p)) if isinstance(p, str) else None)"
                 )
-                with e.block("if spec is None:"):
+                # CreateBlobRequest.property has maxLength 100, though a field name may be longer
+                with e.block(f"if spec is None or len(p) > {rt.MAX_BLOB_PROPERTY_LENGTH}:"):
                     self.fail("add_blob_property_issue", "i", "p", names_c)
                     e.line("ft = None")
                 with e.block("else:"):

@@ -24,6 +24,9 @@ from schemakit.schema._blobs import Problem, describe, key_prefix_problem
 # Names are at most 255 characters; fuzzy-matching a multi-megabyte key would only burn time.
 _MAX_HINT_WORD = 300
 
+# CreateBlobRequest.property: maxLength 100 in the contract.
+MAX_BLOB_PROPERTY_LENGTH = 100
+
 _DATE_LABEL = FIELD_TYPES["date"].label
 _DATETIME_LABEL = FIELD_TYPES["datetime"].label
 
@@ -237,6 +240,14 @@ def add_blob_property_issue(issues: list[Issue], i: int, p: Any, files: Iterable
         issues.append(Issue("invalid_request", path, "a blob needs a 'property' naming a file field of the schema"))
     elif not isinstance(p, str):
         issues.append(Issue("invalid_request", path, f"a blob 'property' must be a string, found {describe(p)}"))
+    elif len(p) > MAX_BLOB_PROPERTY_LENGTH:
+        issues.append(
+            Issue(
+                "invalid_request",
+                path,
+                f"a blob 'property' is {len(p)} characters long; at most {MAX_BLOB_PROPERTY_LENGTH} are allowed",
+            )
+        )
     else:
         names = list(files)
         hint = did_you_mean_hint(p, names)
