@@ -150,3 +150,29 @@ def test_in_against_a_long_list_agrees_with_eq() -> None:
     assert f.matches({"tags": ["x"]})  # case-insensitive by default, as eq
     assert not f.matches({"tags": [1.5, False]})  # booleans apart from numbers
     assert f.matches({"tags": [False, 1]})
+
+
+# -- compilation of large filters ----------------------------------------------------------------------
+
+
+def test_a_long_dotted_field_matches_like_a_short_one() -> None:
+    field = ".".join(["a"] * 5000)
+    record: Any = 1
+    for _ in range(5000):
+        record = {"a": record}
+    f = parse_filter({field: 1})
+    assert "read(r, " in f.source
+    assert f.matches(record)
+    assert not f.matches({"a": {"a": 1}})
+
+
+def test_a_large_and_evaluates_every_term() -> None:
+    terms = [{"field": f"f{i}", "operator": "gte", "value": i} for i in range(5000)]
+    terms.append({"field": "who", "value": {"type": "dynamic", "field": "inputs.who"}})
+    f = parse_filter({"AND": terms})
+    record = {f"f{i}": i for i in range(5000)} | {"who": "Ann"}
+    assert f.matches(record, {"inputs": {"who": "ann"}})
+    assert not f.matches(record | {"f4999": 0}, {"inputs": {"who": "ann"}})
+    with pytest.raises(FilterError) as exc:
+        f.matches(record)
+    assert exc.value.issues[0].code == "unresolved_dynamic_value"

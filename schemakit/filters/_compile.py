@@ -39,6 +39,11 @@ from schemakit.filters._origin import Origin, place
 Matcher = Callable[..., bool]
 _NUM = frozenset({int, float})
 _LITERAL_INT_BITS = 64
+# Past these sizes the generated source costs more to compile than it saves (CPython's compiler
+# grows faster than linearly in the length of one expression), so the filter reads paths with
+# ``read`` and evaluates through closures, both linear.
+_INLINE_SEGMENTS = 16
+_MAX_COMPILED_CONDITIONS = 1000
 
 
 class _Emitter:
@@ -81,8 +86,14 @@ class _Emitter:
         return "(not (" + " or ".join(parts) + "))" if parts else "True"
 
     def access(self, field: str) -> str:
-        """An expression for the read path; dicts are walked inline, anything else by ``step``."""
+        """An expression for the read path; dicts are walked inline, anything else by ``step``.
+
+        A long path is read by ``read`` instead: each inline step nests the one
+        before, which makes the source quadratic and the compiler's stack deep.
+        """
         segments = paths.parse(field)
+        if len(segments) > _INLINE_SEGMENTS:
+            return f"read(r, {self.const('p', segments)})"
         expr = f"r.get({self.const('k', segments[0])}, M)"
         for seg in segments[1:]:
             key = self.const("k", seg)
@@ -108,7 +119,7 @@ def compile_to_code(root: Node) -> str:
 def _generate(root: Node) -> tuple[str, _Emitter]:
     em = _Emitter()
     body = em.node(root, fold=True)
-    params = ", ".join(["M", "NUM", "step", "coerce", "resolve_dynamic", *em.names])
+    params = ", ".join(["M", "NUM", "step", "read", "coerce", "resolve_dynamic", *em.names])
     prologue = "    dp = resolve_dynamic(context)\n" if em.dynamic else ""
     source = (
         f"def factory({params}):\n"
@@ -128,6 +139,8 @@ def compile_matcher(root: Node, origin: Origin | None = None) -> Matcher:
     """
     source, em = _generate(root)
     resolver = _dynamic_resolver(em.dynamic, root, origin)
+    if em.count > _MAX_COMPILED_CONDITIONS:
+        return _closure_matcher(root, resolver)
     namespace: dict[str, Any] = {}
     try:
         code = compile(source, "<schemakit filter>", "exec")
@@ -135,7 +148,7 @@ def compile_matcher(root: Node, origin: Origin | None = None) -> Matcher:
         # CPython caps nested parentheses; a tree that deep gets closures instead
         return _closure_matcher(root, resolver)
     exec(code, namespace)
-    match: Matcher = namespace["factory"](ABSENT, _NUM, paths.step, _coerce, resolver, *em.values)
+    match: Matcher = namespace["factory"](ABSENT, _NUM, paths.step, paths.read, _coerce, resolver, *em.values)
     return match
 
 
