@@ -176,3 +176,13 @@ def test_a_large_and_evaluates_every_term() -> None:
     with pytest.raises(FilterError) as exc:
         f.matches(record)
     assert exc.value.issues[0].code == "unresolved_dynamic_value"
+
+
+def test_a_lower_case_logical_key_is_a_field_with_a_warning() -> None:
+    f = parse_filter({"and": [{"field": "a", "value": 1}]})
+    assert f == parse_filter({"AND": [{"field": "and", "value": [{"field": "a", "value": 1}]}]})
+    assert [(w.code, w.path, w.hint, w.severity) for w in f.warnings] == [
+        ("suspicious_field", ("and",), "did you mean the logical operator 'AND'?", "warning")
+    ]
+    assert parse_filter({"Or": []}).warnings[0].hint == "did you mean the logical operator 'OR'?"
+    assert parse_filter({"AND": [{"field": "a", "value": 1}]}).warnings == []

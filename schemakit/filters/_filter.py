@@ -50,6 +50,8 @@ class Filter:
 
     root: Group
     _matcher: Matcher | None = field(default=None, init=False, repr=False, compare=False)
+    warnings: list[Issue] = field(default_factory=list, init=False, repr=False, compare=False, hash=False)
+    """Warnings of parsing (``suspicious_field``): the filter is valid, but may not say what was meant."""
     _origin: Origin | None = field(default=None, init=False, repr=False, compare=False)
     """What it was parsed from, so that issues point into the user's own JSON or text (None when built)."""
 
@@ -66,7 +68,7 @@ class Filter:
             raise FilterError([Issue("filter_too_deep", (), "the filter nests too deeply")]) from None
 
     @classmethod
-    def from_checked(cls, root: Node, origin: Origin | None = None) -> Filter:
+    def from_checked(cls, root: Node, origin: Origin | None = None, warnings: list[Issue] | None = None) -> Filter:
         """A Filter from a tree a front end has already checked: canonicalized, not checked again.
 
         Parsing is on the request path; checking every operand twice (RE2
@@ -78,6 +80,7 @@ class Filter:
         object.__setattr__(flt, "root", canonical(node))
         object.__setattr__(flt, "_matcher", None)
         object.__setattr__(flt, "_origin", origin)
+        object.__setattr__(flt, "warnings", list(warnings or ()))
         return flt
 
     # -- evaluation -----------------------------------------------------------

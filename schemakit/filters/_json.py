@@ -43,6 +43,7 @@ class JsonReader:
     def __init__(self, max_depth: int) -> None:
         self.max_depth = max_depth
         self.issues: list[Issue] = []
+        self.warnings: list[Issue] = []
         # id(condition) -> the paths of its field, operator and value in the input dict
         self.origins: dict[int, JsonPlaces] = {}
 
@@ -112,6 +113,17 @@ class JsonReader:
         return None
 
     def shorthand(self, key: str, raw_value: Any, path: Path) -> Condition | None:
+        if key.upper() in GROUP_KEYS and key not in GROUP_KEYS:
+            # the contract allows a field of any name, so this stays a condition; it is most often a typo
+            self.warnings.append(
+                Issue(
+                    "suspicious_field",
+                    path,
+                    f"{key!r} is read as a condition on a field named {key!r}",
+                    hint=f"did you mean the logical operator '{key.upper()}'?",
+                    severity="warning",
+                )
+            )
         problem = path_problem(key)
         if problem:
             self.report("invalid_filter", path, problem)
@@ -202,4 +214,4 @@ def parse_json(spec: Mapping[Any, Any], *, max_depth: int) -> Filter:
     root, reader = read_json(spec, max_depth=max_depth)
     if reader.issues:
         raise FilterError(reader.issues)
-    return Filter.from_checked(root, Origin(None, reader.origins))
+    return Filter.from_checked(root, Origin(None, reader.origins), reader.warnings)
