@@ -278,12 +278,19 @@ BREAKERS: list[Callable[[dict[str, Any]], None]] = [
 
 
 def make_objects(n: int, seed: int = 7) -> list[dict[str, Any]]:
+    return generate(n, seed, valid_object, BREAKERS)
+
+
+def generate(
+    n: int, seed: int, valid: Callable[[random.Random, int], dict[str, Any]], breakers: list[Callable[..., Any]]
+) -> list[dict[str, Any]]:
+    """``n`` objects, every tenth broken by the next breaker in turn (the same objects for every peer)."""
     rng = random.Random(seed)
     out = []
     for i in range(n):
-        obj = valid_object(rng, i)
+        obj = valid(rng, i)
         if i % 10 == 9:
-            BREAKERS[(i // 10) % len(BREAKERS)](obj)
+            breakers[(i // 10) % len(breakers)](obj)
         out.append(obj)
     return out
 
@@ -429,14 +436,7 @@ LIGHT_BREAKERS: list[Callable[[dict[str, Any]], None]] = [
 
 
 def make_light_objects(n: int, seed: int = 11) -> list[dict[str, Any]]:
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        obj = light_valid_object(rng, i)
-        if i % 10 == 9:
-            LIGHT_BREAKERS[(i // 10) % len(LIGHT_BREAKERS)](obj)
-        out.append(obj)
-    return out
+    return generate(n, seed, light_valid_object, LIGHT_BREAKERS)
 
 
 # -- timing ------------------------------------------------------------------------------------------

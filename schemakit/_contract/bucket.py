@@ -115,6 +115,10 @@ class SchemaDef:
         return found.field if found is not None and not found.indexed else None
 
 
+# The keywords that declare a container's contents, and the kind of field they belong to.
+_CONTAINER_KEYWORDS = {"properties": "object", "items": "array"}
+
+
 class _Reader:
     """Walks a raw bucket_schema once, building FieldDefs and collecting issues."""
 
@@ -208,6 +212,19 @@ class _Reader:
         self.report("unknown_type", (*path, "type"), f"unknown field type {raw_type!r}", hint=hint)
         return None
 
+    def placed(self, keyword: str, ftype: str | None, path: Path) -> bool:
+        """Whether ``keyword`` (``properties``/``items``) may stand on a field of ``ftype``; reports it if not."""
+        kind = _CONTAINER_KEYWORDS[keyword]
+        if ftype is None or FIELD_TYPES[ftype].check_kind == kind:
+            return True
+        self.report(
+            "misplaced_keyword",
+            (*path, keyword),
+            f"'{keyword}' applies only to {kind} fields; this field is {ftype!r}",
+            hint=f'set "type": "{kind}" or remove \'{keyword}\'',
+        )
+        return False
+
     def read_field(self, name: str, spec: Any, path: Path, *, depth: int, top_level: bool) -> FieldDef | None:
         if depth > MAX_DEPTH:
             self.report(
@@ -243,28 +260,12 @@ class _Reader:
 
         properties: dict[str, FieldDef] | None = None
         raw_props = spec.get("properties")
-        if raw_props is not None:
-            if ftype is not None and FIELD_TYPES[ftype].check_kind != "object":
-                self.report(
-                    "misplaced_keyword",
-                    (*path, "properties"),
-                    f"'properties' applies only to object fields; this field is {ftype!r}",
-                    hint='set "type": "object" or remove \'properties\'',
-                )
-            else:
-                properties = self.read_properties(raw_props, (*path, "properties"), depth=depth + 1, top_level=False)
+        if raw_props is not None and self.placed("properties", ftype, path):
+            properties = self.read_properties(raw_props, (*path, "properties"), depth=depth + 1, top_level=False)
         items: FieldDef | None = None
         raw_items = spec.get("items")
-        if raw_items is not None:
-            if ftype is not None and FIELD_TYPES[ftype].check_kind != "array":
-                self.report(
-                    "misplaced_keyword",
-                    (*path, "items"),
-                    f"'items' applies only to array fields; this field is {ftype!r}",
-                    hint='set "type": "array" or remove \'items\'',
-                )
-            else:
-                items = self.read_field(name, raw_items, (*path, "items"), depth=depth + 1, top_level=False)
+        if raw_items is not None and self.placed("items", ftype, path):
+            items = self.read_field(name, raw_items, (*path, "items"), depth=depth + 1, top_level=False)
 
         if ftype is None:
             return None
