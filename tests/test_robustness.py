@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from schemakit import SchemakitError
 from schemakit.strategies._odd import PILLARS, SEEDS, corpus
 
-# Known open defects, strict so that the fix shows as an XPASS failure and the mark must go:
-# a string is opened as a path, and a lone surrogate or a NUL in it raises from the OS layer.
+# Known open defects of the resolver, being fixed: a string is opened as a path, and a lone
+# surrogate or a NUL in it raises from the OS layer. Not strict, so the fix landing in the resolver
+# does not break this file; the XPASS in the summary says the mark can go.
 OPEN_DEFECTS = {
     "mappings.resolve_pipeline": "a path with a lone surrogate or NUL raises UnicodeEncodeError/ValueError",
     "mappings.with_definitions": "a path with a lone surrogate or NUL raises UnicodeEncodeError/ValueError",
@@ -32,7 +33,7 @@ def _entries(*, odd_only_in_corpus: bool) -> list[Any]:
             reason = OPEN_DEFECTS.get(full)
             # the surrogate and NUL strings sit in the corpus, not inside the well-formed seeds
             if reason and (odd_only_in_corpus or full == "mappings.resolve_pipeline"):
-                out.append(pytest.param(full, entry, id=full, marks=pytest.mark.xfail(strict=True, reason=reason)))
+                out.append(pytest.param(full, entry, id=full, marks=pytest.mark.xfail(strict=False, reason=reason)))
             else:
                 out.append(pytest.param(full, entry, id=full))
     return out
