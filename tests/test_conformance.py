@@ -1,4 +1,4 @@
-"""Self-conformance: schemakit's validator and filters hold against its own strategies (issue 6).
+"""Self-conformance: schemakit's validator and filters hold against its own strategies.
 
 * every object from ``objects(s)`` is valid for every ``s`` from ``bucket_schemas()``;
   every ``(o, code)`` from ``invalid_objects(s)`` is rejected with ``code``;
@@ -199,7 +199,7 @@ def test_untyped_filters_round_trip_through_both_forms(f: Filter) -> None:
 
 
 def _json_depth(spec: dict[str, Any]) -> int:
-    """Issue 3's depth of a JSON filter: the top-level dict is level 1, each nested group dict one deeper."""
+    """The depth of a JSON filter: the top-level dict is level 1, each nested group dict one deeper."""
     inner = [
         _json_depth(item)
         for key in ("AND", "OR", "NOT")
@@ -244,7 +244,7 @@ def test_typed_filters_round_trip_and_fit_their_schema(data: hst.DataObject) -> 
 
 
 # -- filters: a reference interpreter ---------------------------------------------------------------
-# Written from issue 3's semantics, as plainly as possible, sharing nothing with
+# Written from the documented filter semantics (docs/filters.md), as plainly as possible, sharing nothing with
 # schemakit/filters but the date parser.
 
 
@@ -398,7 +398,7 @@ def _condition(c: Condition, record: Any, fold: bool) -> bool:
 
 
 def reference_matches(node: Any, record: Any, fold: bool = True) -> bool:
-    """Issue 3's meaning of a filter tree; ``fold`` is "case-insensitive", the default."""
+    """The documented meaning of a filter tree; ``fold`` is "case-insensitive", the default."""
     if isinstance(node, Condition):
         return _condition(node, record, fold)
     if node.case_sensitive is not None:

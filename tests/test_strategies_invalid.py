@@ -1,4 +1,4 @@
-"""Guarantees of ``invalid_objects``: labels from issue 2, every permitted code appears, options checked."""
+"""Guarantees of ``invalid_objects``: labels are object-validation codes, every permitted code appears, options checked."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ KEYED = {
     }
 }
 UNIQUE = {"fields": ["sku"]}
-# Issue 2's object codes (unknown_field with strict=True); the batch codes need a batch.
+# The object-validation codes (unknown_field with strict=True); the batch codes need a batch.
 ISSUE_2_OBJECT_CODES = {
     "invalid_request",
     "unknown_blob_property",

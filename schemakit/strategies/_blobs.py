@@ -64,7 +64,7 @@ MEDIA: dict[str, tuple[Medium, ...]] = {
 
 
 def mime_fits(kind: str, mime: str) -> bool:
-    """The contract's compatibility rule (issue 2), restated independently of the validator."""
+    """The contract's MIME compatibility rule, restated independently of the validator."""
     if kind == "image":
         return mime.startswith("image/")
     if kind == "video":

@@ -529,7 +529,7 @@ def invalid_objects(
     """``(object, code)`` pairs: an object request with exactly one defect, and the issue code it must raise.
 
     Each pair starts from a valid object of :func:`objects` and breaks one
-    thing, choosing among the codes of issue 2 that ``schema`` permits:
+    thing, choosing among the object-validation codes that ``schema`` permits:
     ``invalid_request``, ``type_mismatch``, ``missing_required_field``,
     ``enum_mismatch``, ``invalid_date``, ``invalid_datetime``,
     ``invalid_key_prefix``, ``file_field_not_blob``, ``unknown_blob_property``,
