@@ -1,4 +1,4 @@
-"""Guarantees of ``invalid_objects``: labels are object-validation codes, every permitted code appears, options checked."""
+"""Guarantees of ``invalid_objects``: labels are object-validation codes, each permitted code appears."""
 
 from __future__ import annotations
 
