@@ -9,7 +9,6 @@ steps, never on the string again.
 from __future__ import annotations
 
 import copy
-import difflib
 import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -18,12 +17,13 @@ from typing import Any
 from schemakit._contract import paths
 from schemakit._contract.bucket import FieldDef, SchemaDef
 from schemakit._contract.sentinels import ABSENT
+from schemakit._issues import Suggester, suggestion_hint
 
 Getter = Callable[[Any], Any]
 """Reads one source value from an object; returns ``ABSENT`` when absent or null."""
 
 # Suggestions stay bounded however large the schema: at most this many candidate
-# paths are compared, and only after a lookup has already failed.
+# paths are indexed, and only after a lookup has already failed.
 MAX_SUGGESTION_CANDIDATES = 2000
 # Candidates scoring within this of the best one are offered alongside it.
 NEAR_TIE = 0.05
@@ -84,56 +84,52 @@ def resolve_path(schema: SchemaDef, path: str | paths.Segments) -> SourcePath | 
 
 
 def closest(word: str, candidates: Iterable[str], *, limit: int = 3, cutoff: float = 0.6) -> list[str]:
-    """The candidates nearest to ``word``: the best match and only those about as close.
+    """The candidates nearest to ``word``: the best match and only those about as close (one lookup).
 
-    difflib's cheap upper bounds reject most candidates before the full
-    comparison, so the cost stays linear in the (capped) candidate count.
     Returning near-ties only keeps hints short: ``metadata.titel`` suggests
-    ``metadata.title`` alone, not every sibling that clears the cutoff.
+    ``metadata.title`` alone, not every sibling that clears the cutoff. A
+    caller with many words to look up builds one :class:`~schemakit._issues.Suggester`
+    instead, which indexes the candidates once and bounds the fuzzy lookups.
     """
-    folded = word.casefold()
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(folded)
-    scored: list[tuple[float, int, str]] = []
-    for i, candidate in enumerate(candidates):
-        if i >= MAX_SUGGESTION_CANDIDATES:
-            break
-        if candidate == word or not isinstance(candidate, str):
-            continue
-        other = candidate.casefold()
-        if other == folded:
-            return [candidate]
-        matcher.set_seq1(other)
-        if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
-            continue
-        score = matcher.ratio()
-        if score >= cutoff:
-            scored.append((score, i, candidate))
-    if not scored:
-        return []
-    best = max(score for score, _, _ in scored)
-    near = sorted((s for s in scored if s[0] >= best - NEAR_TIE), key=lambda s: (-s[0], s[1]))
-    return [candidate for _, _, candidate in near[:limit]]
+    pool = itertools.islice(candidates, MAX_SUGGESTION_CANDIDATES)
+    return Suggester(pool, budget=None).nearest(word, limit=limit, cutoff=cutoff, tie=NEAR_TIE)
 
 
 def closest_hint(word: str, candidates: Iterable[str]) -> str | None:
-    found = closest(word, candidates)
-    return f"did you mean {quote_list(found)}?" if found else None
+    return suggestion_hint(closest(word, candidates))
+
+
+class PathSuggester:
+    """Suggestions for source paths that did not resolve against one schema, indexed once.
+
+    Fuzzy matches over the schema's paths (capped) come first; failing those,
+    paths ending in the same segment, which catches ``title`` written for
+    ``metadata.title``. Only the first :data:`~schemakit._issues.MAX_SUGGESTED`
+    paths get a fuzzy lookup; later ones still get a case-insensitive or a
+    same-last-segment match, which are dictionary lookups.
+    """
+
+    __slots__ = ("_by_leaf", "_suggester")
+
+    def __init__(self, schema: SchemaDef) -> None:
+        known = list(itertools.islice(paths.all_paths(schema), MAX_SUGGESTION_CANDIDATES))
+        self._suggester = Suggester(known)
+        by_leaf: dict[str, list[str]] = {}
+        for p in known:
+            by_leaf.setdefault(p.rsplit(".", 1)[-1].casefold(), []).append(p)
+        self._by_leaf = by_leaf
+
+    def suggest(self, dotted: str, *, limit: int = 3) -> list[str]:
+        found = self._suggester.nearest(dotted, limit=limit, tie=NEAR_TIE)
+        if found:
+            return found
+        leaf = dotted.rsplit(".", 1)[-1].casefold()
+        return [p for p in self._by_leaf.get(leaf, ()) if p != dotted][:limit]
 
 
 def suggest_paths(schema: SchemaDef, dotted: str, *, limit: int = 3) -> list[str]:
-    """Closest existing paths to a path that did not resolve.
-
-    Fuzzy matches over every path of the schema (capped) come first; failing
-    those, paths ending in the same segment, which catches ``title`` written
-    for ``metadata.title``.
-    """
-    known = list(itertools.islice(paths.all_paths(schema), MAX_SUGGESTION_CANDIDATES))
-    found = closest(dotted, known, limit=limit)
-    if found:
-        return found
-    leaf = dotted.rsplit(".", 1)[-1].casefold()
-    return [p for p in known if p.rsplit(".", 1)[-1].casefold() == leaf and p != dotted][:limit]
+    """Closest existing paths to one path that did not resolve (see :class:`PathSuggester`)."""
+    return PathSuggester(schema).suggest(dotted, limit=limit)
 
 
 def quote_list(names: list[str]) -> str:

@@ -14,10 +14,11 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from schemakit._contract.bucket import SchemaDef, read_bucket_schema
+from schemakit._contract.keywords import unknown_keys
 from schemakit._contract.results import ResultShape
 from schemakit._issues import Issue, Path, SchemakitError, describe
-from schemakit.mappings._paths import closest_hint
 from schemakit.mappings._registry import ExtractorRegistry
+from schemakit.mappings._request import plain
 from schemakit.mappings._resolver import (
     CollectionResolution,
     Source,
@@ -28,6 +29,8 @@ from schemakit.mappings._resolver import (
 )
 
 MANIFEST_KEYS = ("buckets", "collections", "extractors", "name", "description", "version", "metadata")
+# A cycle of at most this many collections is listed whole in each member's issue; a longer one once
+LISTED_CYCLE = 8
 
 
 def resolve_collection(
@@ -135,17 +138,16 @@ def resolve_pipeline(manifest: Any, *, extractors: ExtractorRegistry | None = No
             Issue("invalid_manifest", (), f"a pipeline manifest must be an object, found {describe(manifest)}")
         )
         return PipelineResolution({}, [], issues)
-    for key in manifest:
-        if key not in MANIFEST_KEYS:
-            issues.append(
-                Issue(
-                    "invalid_manifest",
-                    (str(key),),
-                    f"unknown manifest key {key!r}",
-                    hint=closest_hint(str(key), MANIFEST_KEYS) or "keys: " + ", ".join(MANIFEST_KEYS),
-                    severity="warning",
-                )
-            )
+    issues.extend(
+        unknown_keys(
+            manifest,
+            MANIFEST_KEYS,
+            (),
+            code="invalid_manifest",
+            severity="warning",
+            message="unknown manifest key {key}",
+        )
+    )
     registry = _manifest_registry(manifest.get("extractors"), _registry(extractors), issues)
     buckets = _section(manifest, "buckets", issues)
     collections = _section(manifest, "collections", issues)
@@ -156,7 +158,8 @@ def resolve_pipeline(manifest: Any, *, extractors: ExtractorRegistry | None = No
 def _load_manifest(path: FilePath, issues: list[Issue]) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:
+        # ValueError: a path the system cannot name (a NUL byte, a lone surrogate) or bytes that are not UTF-8
         issues.append(Issue("invalid_manifest", (), f"cannot read manifest {str(path)!r}: {exc}"))
         return None
     if path.suffix.lower() == ".json":
@@ -170,6 +173,10 @@ def _load_manifest(path: FilePath, issues: list[Issue]) -> Any:
         except RecursionError:
             issues.append(_too_deep(path))
             return None
+        except ValueError as exc:
+            # not a decode error: a number past the interpreter's digit limit, which the parser refuses
+            issues.append(Issue("invalid_manifest", (), f"{str(path)!r} is not valid JSON: {exc}"))
+            return None
     import yaml  # only manifests read from YAML pay for the import
 
     try:
@@ -182,6 +189,10 @@ def _load_manifest(path: FilePath, issues: list[Issue]) -> Any:
         return None
     except RecursionError:
         issues.append(_too_deep(path))
+        return None
+    except ValueError as exc:
+        # a number past the interpreter's digit limit: the YAML reader converts it with int() and fails
+        issues.append(Issue("invalid_manifest", (), f"{str(path)!r} is not valid YAML: {exc}"))
         return None
 
 
@@ -218,8 +229,9 @@ def _section(manifest: Mapping[str, Any], key: str, issues: list[Issue]) -> dict
     out: dict[str, Any] = {}
     for k, v in raw.items():
         if not isinstance(k, str) or not k:
+            segment = k if isinstance(k, str) else describe(k)
             issues.append(
-                Issue("invalid_manifest", (key, str(k)), f"an id must be a non-empty string, found {describe(k)}")
+                Issue("invalid_manifest", (key, segment), f"an id must be a non-empty string, found {describe(k)}")
             )
         else:
             out[k] = v
@@ -268,13 +280,13 @@ def _upstream_ids(raw: Any) -> list[str]:
     source = raw.get("source") if isinstance(raw, Mapping) else None
     if not isinstance(source, Mapping) or source.get("type") != "collection":
         return []
-    ids: list[str] = []
+    ids: dict[str, None] = {}
     one, many = source.get("collection_id"), source.get("collection_ids")
     if isinstance(one, str):
-        ids.append(one)
+        ids[plain(one)] = None
     if isinstance(many, list):
-        ids.extend(v for v in many if isinstance(v, str) and v not in ids)
-    return ids
+        ids.update((plain(v), None) for v in many if isinstance(v, str))
+    return list(ids)
 
 
 def _resolve_collections(
@@ -331,36 +343,34 @@ def _order(deps: dict[str, list[str]]) -> tuple[list[str], list[str]]:
 def _cycle_issues(deps: dict[str, list[str]], stuck: list[str]) -> dict[str, dict[str, Issue]]:
     """For each collection left unordered, the issue to report on each upstream id it cannot read.
 
-    A member of a cycle gets ``pipeline_cycle`` naming the whole cycle (rotated to
-    start at itself) on the upstream that closes it; a collection merely behind a
-    cycle gets ``unresolved_source`` on that upstream.
+    A member of a cycle gets ``pipeline_cycle`` on the upstream that closes
+    it. A short cycle (at most :data:`LISTED_CYCLE` collections) is listed
+    whole in each member's issue, rotated to start at that member; a longer
+    one is listed once, at its first member in manifest order, and each other
+    member's issue names its two neighbours and the cycle's length, so the
+    messages grow with the cycle, not with its square. A collection merely
+    behind a cycle gets ``unresolved_source`` on that upstream.
     """
     if not stuck:
         return {}
     stuck_set = set(stuck)
-    cycles = _cycles(deps, stuck_set)
-    member_cycle: dict[str, list[str]] = {}
-    for members in cycles:
+    member_cycle: dict[str, tuple[list[str], dict[str, int]]] = {}
+    for members in _cycles(deps, stuck_set):
+        where = {member: i for i, member in enumerate(members)}
         for member in members:
-            member_cycle.setdefault(member, members)
+            member_cycle.setdefault(member, (members, where))
     out: dict[str, dict[str, Issue]] = {}
     for cid in stuck:
         per_source: dict[str, Issue] = {}
-        cycle = member_cycle.get(cid)
+        cycle, where = member_cycle.get(cid, ([], {}))
         for up in deps[cid]:
             if up not in stuck_set:
                 continue
-            if cycle is not None and up in cycle:
-                start = cycle.index(cid)
-                loop = [*cycle[start:], *cycle[:start], cid]
-                if loop[1] != up:
+            if up in where:
+                start = where[cid]
+                if cycle[(start + 1) % len(cycle)] != up:
                     continue
-                per_source[up] = Issue(
-                    "pipeline_cycle",
-                    (),
-                    "collections form a cycle: " + " -> ".join(loop) + " (each reads from the next)",
-                    hint="a collection cannot read, directly or through others, from itself",
-                )
+                per_source[up] = _cycle_issue(cid, cycle, start)
             else:
                 per_source[up] = Issue(
                     "unresolved_source",
@@ -371,6 +381,22 @@ def _cycle_issues(deps: dict[str, list[str]], stuck: list[str]) -> dict[str, dic
     return out
 
 
+def _cycle_issue(cid: str, cycle: list[str], start: int) -> Issue:
+    size = len(cycle)
+    if size <= LISTED_CYCLE or start == 0:
+        loop = [*cycle[start:], *cycle[:start], cid]
+        message = "collections form a cycle: " + " -> ".join(loop) + " (each reads from the next)"
+    else:
+        before, after = cycle[start - 1], cycle[(start + 1) % size]
+        message = (
+            f"collections form a cycle of {size}: {before} -> {cid} -> {after} (each reads from the next); "
+            f"the whole cycle is listed at collections/{cycle[0]}"
+        )
+    return Issue(
+        "pipeline_cycle", (), message, hint="a collection cannot read, directly or through others, from itself"
+    )
+
+
 def _cycles(deps: dict[str, list[str]], nodes: set[str]) -> list[list[str]]:
     """Strongly connected components among ``nodes`` that are cycles (Tarjan, iterative), each in edge order."""
     index_of: dict[str, int] = {}
@@ -379,6 +405,7 @@ def _cycles(deps: dict[str, list[str]], nodes: set[str]) -> list[list[str]]:
     stack: list[str] = []
     components: list[list[str]] = []
     position = {cid: i for i, cid in enumerate(deps)}
+    inside = {cid: [u for u in ups if u in nodes] for cid, ups in deps.items() if cid in nodes}
     counter = 0
     for root in deps:
         if root not in nodes or root in index_of:
@@ -391,7 +418,7 @@ def _cycles(deps: dict[str, list[str]], nodes: set[str]) -> list[list[str]]:
                 counter += 1
                 stack.append(node)
                 on_stack.add(node)
-            ups = [u for u in deps[node] if u in nodes]
+            ups = inside[node]
             if edge < len(ups):
                 work.append((node, edge + 1))
                 nxt = ups[edge]

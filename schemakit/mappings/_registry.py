@@ -10,6 +10,7 @@ from its definition: ``type`` plus any ``accepts``, else the extractor's
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,10 +19,14 @@ from typing import Any
 
 from schemakit._contract.bucket import SchemaDef, read_bucket_schema
 from schemakit._contract.types import FIELD_TYPES
-from schemakit._issues import Issue, SchemaDefinitionError, describe
+from schemakit._issues import Issue, SchemaDefinitionError, describe, int_digits
+from schemakit._issues import Path as IssuePath
 from schemakit._resources import data_path
 
 BUILTIN_CATALOG = "extractors.json"
+# A definition is a few levels of objects; an output schema's fields nest at most
+# the bucket reader's limit, two JSON levels each, so this leaves room to spare
+MAX_DEFINITION_DEPTH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +60,9 @@ class ExtractorDefinition:
         return bool(self.inputs) and not self.required_inputs
 
     def to_dict(self) -> dict[str, Any]:
-        return json.loads(json.dumps(self.raw, default=str))  # type: ignore[no-any-return]
+        """A copy of the definition (plain JSON data: :func:`read_definition` kept nothing else)."""
+        copied, _ = json_copy(self.raw)
+        return copied  # type: ignore[no-any-return]
 
 
 def read_definition(raw: Any) -> tuple[ExtractorDefinition | None, list[Issue]]:
@@ -65,6 +72,10 @@ def read_definition(raw: Any) -> tuple[ExtractorDefinition | None, list[Issue]]:
         raw = raw.model_dump(mode="json", exclude_unset=True)
     if not isinstance(raw, Mapping):
         return None, [Issue("invalid_extractor_definition", (), f"expected an object, found {describe(raw)}")]
+    # read from a plain JSON copy: what the registry keeps, and returns from to_dict, is JSON data
+    raw, problem = json_copy(raw)
+    if problem is not None:
+        return None, [Issue("invalid_extractor_definition", *problem)]
 
     def bad(path: tuple[str | int, ...], message: str, hint: str | None = None) -> None:
         issues.append(Issue("invalid_extractor_definition", path, message, hint))
@@ -88,7 +99,7 @@ def read_definition(raw: Any) -> tuple[ExtractorDefinition | None, list[Issue]]:
         )
     else:
         for iname, spec in props.items():
-            ipath: tuple[str | int, ...] = ("input_schema", "properties", str(iname))
+            ipath: tuple[str | int, ...] = ("input_schema", "properties", iname)
             if not isinstance(iname, str) or not isinstance(spec, Mapping):
                 bad(ipath, f"an input must be a named object, found {describe(spec)}")
                 continue
@@ -122,6 +133,51 @@ def read_definition(raw: Any) -> tuple[ExtractorDefinition | None, list[Issue]]:
         return None, issues
     required = tuple(n for n, spec in inputs.items() if spec.required)
     return ExtractorDefinition(name, version, inputs, outputs, tuple(position), raw, required), issues
+
+
+def json_copy(raw: Any) -> tuple[Any, tuple[IssuePath, str] | None]:
+    """A copy of ``raw`` as plain JSON data, or where and why it holds something no JSON document does.
+
+    Iterative, so nesting costs no stack: a definition nested deeper than
+    :data:`MAX_DEFINITION_DEPTH` levels is refused, as is a key that is not a
+    string, an integer past the interpreter's digit limit (no JSON text
+    could be written for it) or a value of any other kind. Mapping and list
+    subclasses, and str, int and float subclasses, are copied as the plain
+    kinds, so nothing of a caller's own classes runs afterwards.
+    """
+    digits = sys.get_int_max_str_digits()
+    root: list[Any] = [None]
+    work: list[tuple[Any, Any, Any, IssuePath]] = [(raw, root, 0, ())]
+    while work:
+        value, parent, slot, path = work.pop()
+        if len(path) > MAX_DEFINITION_DEPTH:
+            return None, (path, f"the definition nests deeper than {MAX_DEFINITION_DEPTH} levels here")
+        if value is None or isinstance(value, bool):
+            parent[slot] = value
+        elif isinstance(value, int):
+            if digits and int_digits(value) > digits:
+                return None, (path, f"{describe(value)} cannot be written as JSON")
+            parent[slot] = int.__int__(value)
+        elif isinstance(value, float):
+            parent[slot] = float.__float__(value)
+        elif isinstance(value, str):
+            parent[slot] = str.__str__(value)
+        elif isinstance(value, Mapping):
+            copied: dict[str, Any] = {}
+            parent[slot] = copied
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    return None, (path, f"a key must be a string, found {describe(key)}")
+                key = str.__str__(key)
+                copied[key] = None  # keeps the key order: items are filled in later, in reverse
+                work.append((item, copied, key, (*path, key)))
+        elif isinstance(value, (list, tuple)):
+            items: list[Any] = [None] * len(value)
+            parent[slot] = items
+            work.extend((item, items, i, (*path, i)) for i, item in enumerate(value))
+        else:
+            return None, (path, f"expected JSON data, found {describe(value)}")
+    return root[0], None
 
 
 def _read_types(raw: Any, path: tuple[str | int, ...], bad: Any) -> list[str]:
@@ -214,11 +270,13 @@ def _load_definitions(definitions: Any) -> tuple[Any, list[Issue]]:
     if isinstance(definitions, (str, Path)):
         try:
             text = Path(definitions).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError) as exc:
+            # ValueError: a path the system cannot name (a NUL byte, a lone surrogate) or bytes that are not UTF-8
             return [], [Issue("invalid_extractor_definition", (), f"cannot read {str(definitions)!r}: {exc}")]
         try:
             return json.loads(text), []
-        except json.JSONDecodeError as exc:
+        except ValueError as exc:
+            # a JSONDecodeError, or a number past the interpreter's digit limit, which the parser refuses
             return [], [Issue("invalid_extractor_definition", (), f"{str(definitions)!r} is not valid JSON: {exc}")]
         except RecursionError:
             return [], [Issue("invalid_extractor_definition", (), f"{str(definitions)!r} nests too deeply to be read")]

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from schemakit._contract.keywords import unknown_keys
 from schemakit._contract.sentinels import NO_DEFAULT, NOT_GIVEN
 from schemakit._contract.types import FIELD_TYPES
 from schemakit._issues import Issue, Path, describe
-from schemakit.mappings._paths import closest, closest_hint
+from schemakit.mappings._paths import closest
 
 INVALID = "invalid_collection_request"
 COLLECTION_NAME = re.compile(r"[A-Za-z0-9_-]{3,100}")
@@ -27,40 +28,97 @@ FE: Path = ("feature_extractor",)
 
 Kind = Literal["payload", "literal", "vector"]
 
-# The contract's keys for each object the reader walks; anything else is most
-# likely a typo that would otherwise be ignored silently (``input_mapping``).
-REQUEST_KEYS = (
-    "collection_name",
-    "description",
-    "source",
-    "input_schema",
-    "feature_extractor",
-    "enabled",
-    "metadata",
-    "taxonomy_applications",
-    "cluster_applications",
-    "alert_applications",
-)
-SOURCE_KEYS = (
-    "type",
-    "bucket_ids",
-    "bucket_id",
-    "collection_id",
-    "collection_ids",
-    "inherited_bucket_ids",
-    "source_filters",
-)
-EXTRACTOR_KEYS = (
-    "feature_extractor_name",
-    "version",
-    "params",
-    "parameters",
-    "input_mappings",
-    "field_passthrough",
-    "include_all_source_fields",
-)
-PASSTHROUGH_KEYS = ("source_path", "target_path", "default", "required", "description")
-INPUT_MAPPING_KEYS = ("input_key", "source_type", "path", "override")
+
+@dataclass(frozen=True, slots=True)
+class Prop:
+    """One property of a contract object, typed as the OpenAPI document (0.81) types it.
+
+    ``kinds`` are the Python kinds a value may arrive as and ``wording`` names
+    them in the message (``'enabled' must be true or false, found string 'yes'``);
+    ``nullable`` is the document's ``anyOf [..., null]``: a null there reads as
+    left out, while a null where the document allows none is reported.
+    ``required`` properties are reported missing (null included) by the
+    reader's own rule, with its hint, never here. ``kinds`` None: the reader
+    checks the value itself with a rule of its own (a collection name's
+    pattern, a list of ids, a filter), so nothing is checked here.
+    ``passive``: the resolver keeps the value as it is (nothing downstream
+    reads it), so its type is checked after the object's other keys.
+    """
+
+    kinds: tuple[type, ...] | None
+    wording: str = ""
+    nullable: bool = True
+    required: bool = False
+    nonempty: bool = False
+    items: type | None = None
+    """For a list: the kind each item must be (``inherited_bucket_ids`` is a list of strings)."""
+    passive: bool = False
+
+
+OBJECT = (Mapping,)
+LIST = (list,)
+STRING = (str,)
+BOOLEAN = (bool,)
+
+# Each object the reader walks, its properties in the document's order; the
+# keys are also the object's known keys, so anything else is most likely a
+# typo that would otherwise be ignored silently (``input_mapping``).
+REQUEST: dict[str, Prop] = {
+    "collection_name": Prop(None, required=True),
+    "description": Prop(STRING, "a string", passive=True),
+    "source": Prop(OBJECT, "an object", required=True),
+    "input_schema": Prop(None),  # read by the bucket_schema reader
+    "feature_extractor": Prop(OBJECT, "an object", required=True),
+    "enabled": Prop(BOOLEAN, "true or false", nullable=False, passive=True),
+    "metadata": Prop(OBJECT, "an object", passive=True),
+    "taxonomy_applications": Prop(LIST, "a list of TaxonomyApplicationConfig", passive=True),
+    "cluster_applications": Prop(LIST, "a list of ClusterApplicationConfig", passive=True),
+    "alert_applications": Prop(LIST, "a list of AlertApplicationConfig", passive=True),
+}
+SOURCE: dict[str, Prop] = {
+    "type": Prop(None, required=True),
+    "bucket_ids": Prop(None),
+    "bucket_id": Prop(None),  # the older spelling, not in the document; read as bucket_ids
+    "collection_id": Prop(None),
+    "collection_ids": Prop(None),
+    "inherited_bucket_ids": Prop(LIST, "a list of bucket ids", items=str, passive=True),
+    "source_filters": Prop(OBJECT, "an object"),
+}
+SOURCE_FILTERS: dict[str, Prop] = {"filters": Prop(None)}  # checked by the resolver, then the filter pillar
+EXTRACTOR: dict[str, Prop] = {
+    "feature_extractor_name": Prop(None, required=True),
+    "version": Prop(STRING, "a non-empty string such as 'v1'", required=True, nonempty=True),
+    "params": Prop(OBJECT, "an object", passive=True),
+    "parameters": Prop(OBJECT, "an object", passive=True),
+    "input_mappings": Prop((*OBJECT, *LIST), "an object or a list of InputMapping", nullable=False),
+    "field_passthrough": Prop(LIST, "a list of FieldPassthrough", nullable=False),
+    "include_all_source_fields": Prop(BOOLEAN, "true or false", nullable=False),
+}
+PASSTHROUGH: dict[str, Prop] = {
+    "source_path": Prop(None, required=True),
+    "target_path": Prop(STRING, "a string"),
+    "default": Prop(None),  # any JSON value; the reader refuses what no JSON document holds
+    "required": Prop(BOOLEAN, "true or false", nullable=False),
+    "description": Prop(None),  # not in the document's FieldPassthrough, but in its examples: kept as is
+}
+INPUT_MAPPING: dict[str, Prop] = {
+    "input_key": Prop(None, required=True),
+    "source_type": Prop(None),
+    "path": Prop(STRING, "a dotted source path"),
+    "override": Prop(None),  # any value
+}
+
+# the known keys of each object, in the document's order, as the hints list them
+REQUEST_KEYS = tuple(REQUEST)
+SOURCE_KEYS = tuple(SOURCE)
+EXTRACTOR_KEYS = tuple(EXTRACTOR)
+PASSTHROUGH_KEYS = tuple(PASSTHROUGH)
+INPUT_MAPPING_KEYS = tuple(INPUT_MAPPING)
+
+
+def plain(value: Any) -> Any:
+    """A str subclass as a plain str (its own __hash__, __eq__ and __repr__ are then never run); else as is."""
+    return str.__str__(value) if isinstance(value, str) and type(value) is not str else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +167,8 @@ class RequestSpec:
     """The raw ``input_schema``; NOT_GIVEN when the request leaves it out (a null one reads as left out)."""
     extractor_name: str | None = None
     version: str | None = None
+    version_reported: bool = False
+    """A ``version`` was given but is not a usable one: the reader said so, the resolver need not."""
     inputs: list[InputSpec] = field(default_factory=list)
     inputs_present: bool = False
     passthrough: list[PassthroughSpec] = field(default_factory=list)
@@ -122,15 +182,38 @@ class RequestReader:
     def bad(self, path: Path, message: str, hint: str | None = None) -> None:
         self.issues.append(Issue(INVALID, path, message, hint))
 
-    def flag(self, raw: Mapping[str, Any], key: str, where: Path) -> bool:
-        """An optional boolean: absent or null is false; anything else not a bool is reported and taken as false."""
-        value = raw.get(key)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.bad((*where, key), f"'{key}' must be true or false, found {describe(value)}")
-            return False
+    def take(self, raw: Mapping[str, Any], key: str, where: Path, props: Mapping[str, Prop]) -> Any:
+        """``raw[key]`` checked against its property; NOT_GIVEN when absent, an allowed null, or reported."""
+        prop = props[key]
+        if key not in raw:
+            return NOT_GIVEN
+        value = plain(raw[key])
+        if value is None and (prop.nullable or prop.required):
+            return NOT_GIVEN
+        if prop.kinds is None:
+            return value
+        if not isinstance(value, prop.kinds) or (prop.nonempty and not value):
+            self.bad((*where, key), f"{key!r} must be {prop.wording}, found {describe(value)}")
+            return NOT_GIVEN
+        if prop.items is not None and isinstance(value, list):
+            for i, item in enumerate(value):
+                if not isinstance(item, prop.items):
+                    self.bad((*where, key, i), f"an item of {key!r} must be a string, found {describe(item)}")
         return value
+
+    def flag(self, raw: Mapping[str, Any], key: str, where: Path, props: Mapping[str, Prop]) -> bool:
+        """An optional boolean: absent is false; anything else not a bool (null included) is reported, as false."""
+        return self.take(raw, key, where, props) is True
+
+    def shape(self, raw: Mapping[Any, Any], where: Path, props: Mapping[str, Prop]) -> None:
+        """The keys the object does not define, as warnings (the reader ignores them)."""
+        self.issues.extend(unknown_keys(raw, props, where, code="unknown_key", severity="warning"))
+
+    def passive(self, raw: Mapping[str, Any], where: Path, props: Mapping[str, Prop]) -> None:
+        """Check the types of the properties nothing downstream reads, after the others."""
+        for key, prop in props.items():
+            if prop.passive:
+                self.take(raw, key, where, props)
 
     def read(self, raw: Any) -> RequestSpec:
         spec = RequestSpec()
@@ -139,29 +222,20 @@ class RequestReader:
         if not isinstance(raw, Mapping):
             self.bad((), f"a CreateCollectionRequest must be an object, found {describe(raw)}")
             return spec
-        self.unknown_keys(raw, (), REQUEST_KEYS)
+        self.shape(raw, (), REQUEST)
         spec.name = self.read_name(raw)
         if self.require(raw, "source", ()):
-            self.read_source(raw["source"], spec.source)
+            source = self.take(raw, "source", (), REQUEST)
+            if source is not NOT_GIVEN:
+                self.read_source(source, spec.source)
         if raw.get("input_schema") is not None:
             spec.input_schema = raw["input_schema"]
         if self.require(raw, "feature_extractor", ()):
-            self.read_extractor(raw["feature_extractor"], spec)
+            extractor = self.take(raw, "feature_extractor", (), REQUEST)
+            if extractor is not NOT_GIVEN:
+                self.read_extractor(extractor, spec)
+        self.passive(raw, (), REQUEST)
         return spec
-
-    def unknown_keys(self, raw: Mapping[Any, Any], path: Path, known: tuple[str, ...]) -> None:
-        for key in raw:
-            if key not in known:
-                name = str(key)
-                self.issues.append(
-                    Issue(
-                        "unknown_key",
-                        (*path, name),
-                        f"{name!r} is not a key of this object; it is ignored",
-                        hint=closest_hint(name, known) or "keys: " + ", ".join(known),
-                        severity="warning",
-                    )
-                )
 
     def require(self, raw: Mapping[str, Any], key: str, path: Path) -> bool:
         if raw.get(key) is not None:
@@ -174,11 +248,12 @@ class RequestReader:
     def read_name(self, raw: Mapping[str, Any]) -> str | None:
         if not self.require(raw, "collection_name", ()):
             return None
-        name = raw["collection_name"]
+        name = plain(raw["collection_name"])
         if not isinstance(name, str) or not COLLECTION_NAME.fullmatch(name):
             found = describe(name)
             if isinstance(name, str):
-                found = f"{len(name)} character{'' if len(name) == 1 else 's'}: {name!r}"
+                shown = repr(name) if len(name) <= 120 else describe(name).removeprefix("string ")
+                found = f"{len(name)} character{'' if len(name) == 1 else 's'}: {shown}"
             self.bad(
                 ("collection_name",),
                 f"a collection name must be 3 to 100 letters, digits, '_' or '-'; found {found}",
@@ -187,14 +262,11 @@ class RequestReader:
             return None
         return name
 
-    def read_source(self, raw: Any, out: SourceSpec) -> None:
+    def read_source(self, raw: Mapping[str, Any], out: SourceSpec) -> None:
         path: Path = ("source",)
-        if not isinstance(raw, Mapping):
-            self.bad(path, f"'source' must be an object, found {describe(raw)}")
-            return
-        self.unknown_keys(raw, path, SOURCE_KEYS)
-        stype = raw.get("type")
-        if stype not in SOURCE_TYPES:
+        self.shape(raw, path, SOURCE)
+        stype = plain(raw.get("type"))
+        if not isinstance(stype, str) or stype not in SOURCE_TYPES:
             hint = "use 'bucket' (objects of buckets) or 'collection' (documents of collections)"
             if stype is None:
                 self.bad((*path, "type"), "'source.type' is required", hint)
@@ -210,12 +282,11 @@ class RequestReader:
         elif stype == "collection":
             self.forbid(raw, path, ("bucket_ids", "bucket_id"), "collection")
             out.ids = self.read_collection_ids(raw, path)
-        filters = raw.get("source_filters")
-        if filters is not None:
-            if not isinstance(filters, Mapping):
-                self.bad((*path, "source_filters"), f"'source_filters' must be an object, found {describe(filters)}")
-            else:
-                out.filters = filters.get("filters")
+        filters = self.take(raw, "source_filters", path, SOURCE)
+        if filters is not NOT_GIVEN:
+            self.shape(filters, (*path, "source_filters"), SOURCE_FILTERS)
+            out.filters = filters.get("filters")
+        self.passive(raw, path, SOURCE)
 
     def forbid(self, raw: Mapping[str, Any], path: Path, keys: tuple[str, ...], stype: str) -> None:
         for key in keys:
@@ -232,7 +303,7 @@ class RequestReader:
             if raw.get("bucket_id") is not None:
                 self.bad((*path, "bucket_id"), "give 'bucket_ids' or the older 'bucket_id', not both")
             return self.read_id_list(raw["bucket_ids"], (*path, "bucket_ids"))
-        single = raw.get("bucket_id")
+        single = plain(raw.get("bucket_id"))
         if single is None:
             self.bad((*path, "bucket_ids"), "'bucket_ids' is required when source.type is 'bucket'")
             return []
@@ -251,7 +322,7 @@ class RequestReader:
         return [(single, (*path, "bucket_id"))]
 
     def read_collection_ids(self, raw: Mapping[str, Any], path: Path) -> list[tuple[str, Path]]:
-        one, many = raw.get("collection_id"), raw.get("collection_ids")
+        one, many = plain(raw.get("collection_id")), raw.get("collection_ids")
         if one is not None and many is not None:
             self.bad((*path, "collection_ids"), "give 'collection_id' or 'collection_ids', not both")
         if many is not None:
@@ -273,7 +344,8 @@ class RequestReader:
             return []
         out: list[tuple[str, Path]] = []
         seen: set[str] = set()
-        for i, value in enumerate(raw):
+        for i, item in enumerate(raw):
+            value = plain(item)
             if not isinstance(value, str) or not value:
                 self.bad((*path, i), f"an id must be a non-empty string, found {describe(value)}")
             elif value in seen:
@@ -283,37 +355,36 @@ class RequestReader:
                 out.append((value, (*path, i)))
         return out
 
-    def read_extractor(self, raw: Any, spec: RequestSpec) -> None:
-        if not isinstance(raw, Mapping):
-            self.bad(FE, f"'feature_extractor' must be an object, found {describe(raw)}")
-            return
-        self.unknown_keys(raw, FE, EXTRACTOR_KEYS)
+    def read_extractor(self, raw: Mapping[str, Any], spec: RequestSpec) -> None:
+        self.shape(raw, FE, EXTRACTOR)
         if self.require(raw, "feature_extractor_name", FE):
-            name = raw["feature_extractor_name"]
+            name = plain(raw["feature_extractor_name"])
             if isinstance(name, str) and name:
                 spec.extractor_name = name
             else:
                 self.bad((*FE, "feature_extractor_name"), f"expected an extractor name, found {describe(name)}")
-        version = raw.get("version")
-        if isinstance(version, str) and version:
+        version = self.take(raw, "version", FE, EXTRACTOR)
+        if version is not NOT_GIVEN:
             spec.version = version
-        elif version is not None:
-            self.bad((*FE, "version"), f"'version' must be a string such as 'v1', found {describe(version)}")
-        mappings = raw.get("input_mappings")
-        if mappings is not None:
+        elif raw.get("version") is not None:
+            spec.version_reported = True
+        mappings = self.take(raw, "input_mappings", FE, EXTRACTOR)
+        if mappings is not NOT_GIVEN:
             spec.inputs_present = True
             spec.inputs = self.read_inputs(mappings)
-        passthrough = raw.get("field_passthrough")
-        if passthrough is not None:
+        passthrough = self.take(raw, "field_passthrough", FE, EXTRACTOR)
+        if passthrough is not NOT_GIVEN:
             spec.passthrough = self.read_passthrough(passthrough)
-        spec.include_all = self.flag(raw, "include_all_source_fields", FE)
+        spec.include_all = self.flag(raw, "include_all_source_fields", FE, EXTRACTOR)
+        self.passive(raw, FE, EXTRACTOR)
 
-    def read_inputs(self, raw: Any) -> list[InputSpec]:
+    def read_inputs(self, raw: Mapping[Any, Any] | list[Any]) -> list[InputSpec]:
         path: Path = (*FE, "input_mappings")
         out: list[InputSpec] = []
         if isinstance(raw, Mapping):
-            for name, source in raw.items():
-                where: Path = (*path, str(name))
+            for key, value in raw.items():
+                name, source = plain(key), plain(value)
+                where: Path = (*path, name if isinstance(name, str) else describe(name))
                 if not isinstance(name, str) or not name:
                     self.bad(where, f"an input name must be a non-empty string, found {describe(name)}")
                 elif not isinstance(source, str) or not source:
@@ -325,9 +396,6 @@ class RequestReader:
                     )
                 else:
                     out.append(InputSpec(name, "payload", source, None, where, where))
-            return out
-        if not isinstance(raw, list):
-            self.bad(path, f"'input_mappings' must be an object or a list of InputMapping, found {describe(raw)}")
             return out
         seen: set[str] = set()
         for i, entry in enumerate(raw):
@@ -345,60 +413,58 @@ class RequestReader:
         if not isinstance(entry, Mapping):
             self.bad(where, f"an InputMapping must be an object, found {describe(entry)}")
             return None
-        self.unknown_keys(entry, where, INPUT_MAPPING_KEYS)
-        key = entry.get("input_key")
+        self.shape(entry, where, INPUT_MAPPING)
+        key = plain(entry.get("input_key"))
         if not isinstance(key, str) or not key:
             self.bad((*where, "input_key"), f"'input_key' must be a non-empty string, found {describe(key)}")
             return None
-        kind = entry.get("source_type")
+        kind = plain(entry.get("source_type"))
         if kind is None:
             kind = "payload"
-        if kind not in INPUT_SOURCE_TYPES:
+        if not isinstance(kind, str) or kind not in INPUT_SOURCE_TYPES:
             self.bad(
                 (*where, "source_type"),
                 f"'source_type' must be one of payload, literal, vector; found {describe(kind)}",
             )
             return None
-        path = entry.get("path")
         if kind == "literal":
+            # a literal reads no path, but the document still types one given alongside it
+            self.take(entry, "path", where, INPUT_MAPPING)
             if entry.get("override") is None:
                 self.bad((*where, "override"), "a 'literal' mapping needs a non-null 'override' value")
                 return None
             return InputSpec(key, "literal", None, entry["override"], where, where)
+        path = plain(entry.get("path"))
         if not isinstance(path, str) or not path:
             self.bad((*where, "path"), f"a {kind!r} mapping needs a dotted source 'path', found {describe(path)}")
             return None
         return InputSpec(key, "vector" if kind == "vector" else "payload", path, None, where, (*where, "path"))
 
-    def read_passthrough(self, raw: Any) -> list[PassthroughSpec]:
+    def read_passthrough(self, raw: list[Any]) -> list[PassthroughSpec]:
         path: Path = (*FE, "field_passthrough")
-        if not isinstance(raw, list):
-            self.bad(path, f"'field_passthrough' must be a list of FieldPassthrough, found {describe(raw)}")
-            return []
         out: list[PassthroughSpec] = []
         for i, entry in enumerate(raw):
             where: Path = (*path, i)
             if not isinstance(entry, Mapping):
                 self.bad(where, f"a FieldPassthrough must be an object, found {describe(entry)}")
                 continue
-            self.unknown_keys(entry, where, PASSTHROUGH_KEYS)
-            source = entry.get("source_path")
+            self.shape(entry, where, PASSTHROUGH)
+            source = plain(entry.get("source_path"))
             if not isinstance(source, str) or not source:
                 self.bad((*where, "source_path"), f"'source_path' must be a dotted path, found {describe(source)}")
                 continue
-            target = entry.get("target_path")
-            if target is not None and not isinstance(target, str):
-                self.bad((*where, "target_path"), f"'target_path' must be a string, found {describe(target)}")
+            target = self.take(entry, "target_path", where, PASSTHROUGH)
+            if target is NOT_GIVEN and entry.get("target_path") is not None:
                 continue
-            required = self.flag(entry, "required", where)
+            required = self.flag(entry, "required", where, PASSTHROUGH)
             default = entry.get("default")
             if default is None:
                 default = NO_DEFAULT
             elif default_type(default) is None:
                 self.bad((*where, "default"), f"'default' must be a JSON value, found {describe(default)}")
                 default = NO_DEFAULT
-            name = target if target is not None else source.rsplit(".", 1)[-1]
-            out.append(PassthroughSpec(i, source, target, default, required, name))
+            name = target if target is not NOT_GIVEN else source.rsplit(".", 1)[-1]
+            out.append(PassthroughSpec(i, source, None if target is NOT_GIVEN else target, default, required, name))
         return out
 
 

@@ -9,6 +9,7 @@ the checks that need something a previous problem left unknown.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -18,13 +19,15 @@ from schemakit._contract import paths
 from schemakit._contract.bucket import FieldDef, SchemaDef, read_bucket_schema
 from schemakit._contract.results import ResultShape
 from schemakit._contract.sentinels import NO_DEFAULT, NOT_GIVEN
-from schemakit._issues import Issue, Path, SchemakitError, describe
+from schemakit._issues import Issue, Path, SchemakitError, Suggester, describe, suggestion_hint
 from schemakit.mappings._paths import (
+    MAX_SUGGESTION_CANDIDATES,
+    NEAR_TIE,
+    PathSuggester,
     SourcePath,
     closest_hint,
     quote_list,
     resolve_path,
-    suggest_paths,
 )
 from schemakit.mappings._registry import ExtractorDefinition, ExtractorInput, ExtractorRegistry
 from schemakit.mappings._request import FE, InputSpec, PassthroughSpec, RequestReader, RequestSpec, default_type
@@ -295,6 +298,16 @@ class _Resolver:
         self.gaps: dict[str, tuple[str, Path]] = {}
         self.gap_hits: dict[str, list[str]] = {}
         self.failed_names: set[str] = set()
+        # built on the first miss and kept for the rest: a request with thousands of
+        # misspelled paths or ids indexes the candidates once, not once per miss
+        self._path_hints: dict[int, tuple[SchemaDef, PathSuggester]] = {}
+        self._id_hints: dict[str, tuple[list[str], Suggester]] = {}
+
+    def suggest_paths(self, schema: SchemaDef, dotted: str) -> list[str]:
+        found = self._path_hints.get(id(schema))
+        if found is None:
+            found = self._path_hints[id(schema)] = (schema, PathSuggester(schema))
+        return found[1].suggest(dotted)
 
     def report(self, code: str, path: Path, message: str, hint: str | None = None) -> None:
         self.issues.append(Issue(code, path, message, hint))
@@ -367,18 +380,25 @@ class _Resolver:
         return first
 
     def unknown_source(self, kind: str, source_id: str, where: Path) -> None:
-        # ids come from caller dicts, which Python callers may key with anything
-        known = sorted(k for k in self.sources.ids(kind) if isinstance(k, str))
         other = "collection" if kind == "bucket" else "bucket"
         hint: str | None
         if source_id in self.sources.ids(other):
             key = "collection_id" if other == "collection" else "bucket_ids"
             hint = f"{source_id!r} is a {other}; set source.type to {other!r} and use {key!r}"
         else:
-            hint = closest_hint(source_id, known)
+            known, suggester = self.known_ids(kind)
+            hint = suggestion_hint(suggester.nearest(source_id, tie=NEAR_TIE))
             if hint is None and known:
                 hint = f"known {kind}s: " + ", ".join(known[:10]) + (", ..." if len(known) > 10 else "")
         self.report("unknown_source", where, f"no {kind} with id {source_id!r}", hint)
+
+    def known_ids(self, kind: str) -> tuple[list[str], Suggester]:
+        found = self._id_hints.get(kind)
+        if found is None:
+            # ids come from caller dicts, which Python callers may key with anything
+            known = sorted(str.__str__(k) for k in self.sources.ids(kind) if isinstance(k, str))
+            found = self._id_hints[kind] = (known, Suggester(itertools.islice(known, MAX_SUGGESTION_CANDIDATES)))
+        return found
 
     def input_schema(self, source: SchemaDef | None) -> SchemaDef | None:
         raw = self.spec.input_schema
@@ -400,7 +420,7 @@ class _Resolver:
             dotted = paths.dotted(segments)
             found = resolve_path(source, segments)
             if found is None:
-                close = suggest_paths(source, dotted)
+                close = self.suggest_paths(source, dotted)
                 self.report(
                     "incompatible_input_schema",
                     where,
@@ -430,11 +450,14 @@ class _Resolver:
                 "unknown_extractor",
                 (*FE, "feature_extractor_name"),
                 f"no feature extractor named {name!r}",
-                # the issue asks for the known ones as the hint; a close match goes first
+                # the known ones make the hint; a close match goes first
                 hint=f"{hint} {known}" if hint else known,
             )
             return None
         if version is None:
+            if self.spec.version_reported:
+                # the reader has reported the unusable version; check the rest against the latest
+                return self.registry.get(name, versions[-1])
             self.report(
                 "invalid_collection_request",
                 (*FE, "version"),
@@ -471,7 +494,7 @@ class _Resolver:
         if not schema.fields:
             hint = "the source schema has no fields; give the source bucket a bucket_schema"
         else:
-            close = suggest_paths(schema, dotted)
+            close = self.suggest_paths(schema, dotted)
             hint = f"did you mean {quote_list(close)}?" if close else None
         self.report("source_field_not_found", where, not_found_message(dotted), hint)
 
@@ -681,7 +704,7 @@ class _OutputFields:
         if not self.claim(name, entry.name_where, f"field_passthrough[{entry.index}]"):
             return
         if found is not None:
-            # the source field's definition as is: the issue pins the output to it, renamed
+            # the source field's definition as is, renamed: the output field is the source field
             self.fields[name] = found.output_field(name)
             self.plans.append(FieldPlan(name, found, entry.where, entry.source_path, entry.required, entry.default))
         elif entry.default is not NO_DEFAULT:
