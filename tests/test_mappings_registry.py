@@ -75,6 +75,27 @@ TABLE: dict[str, tuple[dict[str, tuple[str, ...]], tuple[str, ...] | str, dict[s
         {"course_content_extractor_v1_embedding": "array", "text": "string", "segment_index": "integer"},
         ("segment_index",),
     ),
+    # the two extractors the full OpenAPI document names (parameters only); inputs and outputs are schemakit's reading
+    "sentiment_classifier": (
+        {"text": ("text", "string")},
+        ("text",),
+        {"sentiment_classifier_v1_embedding": "array", "label": "string", "score": "float", "scores": "array"},
+        (),
+    ),
+    "web_scraper": (
+        {"url": ("string",)},
+        ("url",),
+        {
+            "web_scraper_v1_text_embedding": "array",
+            "web_scraper_v1_code_embedding": "array",
+            "web_scraper_v1_image_embedding": "array",
+            "url": "string",
+            "text": "string",
+            "chunk_index": "integer",
+            "extracted": "object",
+        },
+        ("url", "chunk_index"),
+    ),
 }
 
 
@@ -127,7 +148,7 @@ def test_builtin_is_shared_and_immutable() -> None:
     assert ExtractorRegistry.builtin().get("text_extractor", "v1").inputs  # type: ignore[union-attr]
 
 
-def custom(name: str = "sentiment_classifier", version: str = "v1") -> dict[str, Any]:
+def custom(name: str = "tone_classifier", version: str = "v1") -> dict[str, Any]:
     return {
         "feature_extractor_name": name,
         "version": version,
@@ -140,7 +161,7 @@ def custom(name: str = "sentiment_classifier", version: str = "v1") -> dict[str,
 def test_with_definitions_from_a_dict_a_list_and_a_path(tmp_path: Path) -> None:
     base = ExtractorRegistry.builtin()
     one = base.with_definitions(custom())
-    assert "sentiment_classifier" in one and "sentiment_classifier" not in base
+    assert "tone_classifier" in one and "tone_classifier" not in base
     assert len(one) == len(base) + 1
     two = base.with_definitions([custom("a_ext"), custom("b_ext")])
     assert {"a_ext", "b_ext"} <= set(two.names())
@@ -167,7 +188,7 @@ def test_supported_input_types_is_the_fallback() -> None:
     definition = custom()
     definition["input_schema"]["properties"]["hint"] = {}
     registry = ExtractorRegistry.builtin().with_definitions(definition)
-    assert registry.get("sentiment_classifier", "v1").inputs["hint"].accepts == ("text", "string")  # type: ignore[union-attr]
+    assert registry.get("tone_classifier", "v1").inputs["hint"].accepts == ("text", "string")  # type: ignore[union-attr]
 
 
 def test_custom_extractor_is_used_by_the_resolver() -> None:
@@ -176,7 +197,7 @@ def test_custom_extractor_is_used_by_the_resolver() -> None:
         "collection_name": "sentiments",
         "source": {"type": "bucket", "bucket_ids": ["b"]},
         "feature_extractor": {
-            "feature_extractor_name": "sentiment_classifier",
+            "feature_extractor_name": "tone_classifier",
             "version": "v1",
             "input_mappings": {"text": "body"},
             "field_passthrough": [{"source_path": "score"}],

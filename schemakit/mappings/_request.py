@@ -276,10 +276,10 @@ class RequestReader:
                 )
         else:
             out.type = stype
-        if stype == "bucket":
+        if out.type == "bucket":
             self.forbid(raw, path, ("collection_id", "collection_ids"), "bucket")
             out.ids = self.read_bucket_ids(raw, path)
-        elif stype == "collection":
+        elif out.type == "collection":
             self.forbid(raw, path, ("bucket_ids", "bucket_id"), "collection")
             out.ids = self.read_collection_ids(raw, path)
         filters = self.take(raw, "source_filters", path, SOURCE)
