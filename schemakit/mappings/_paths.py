@@ -235,14 +235,19 @@ def _file_getter(name: str, *, many: bool) -> Getter:
         if not isinstance(blobs, list):
             return ABSENT
         if many:
-            found = [b for b in blobs if isinstance(b, Mapping) and b.get("property") == name]
+            found = [b for b in blobs if isinstance(b, Mapping) and _names(b.get("property"), name)]
             return found if found else ABSENT
         for blob in blobs:
-            if isinstance(blob, Mapping) and blob.get("property") == name:
+            if isinstance(blob, Mapping) and _names(blob.get("property"), name):
                 return blob
         return ABSENT
 
     return get
+
+
+def _names(found: Any, name: str) -> bool:
+    # str's own comparison: an object's __eq__ (or a str subclass's) is the caller's code, never run here
+    return isinstance(found, str) and str.__eq__(found, name)
 
 
 def constant(value: Any) -> Getter:
