@@ -16,27 +16,11 @@ from hypothesis import strategies as st
 from schemakit import SchemakitError
 from schemakit.strategies._odd import PILLARS, SEEDS, corpus
 
-# Known open defects of the resolver, being fixed: a string is opened as a path, and a lone
-# surrogate or a NUL in it raises from the OS layer. Not strict, so the fix landing in the resolver
-# does not break this file; the XPASS in the summary says the mark can go.
-OPEN_DEFECTS = {
-    "mappings.resolve_pipeline": "a path with a lone surrogate or NUL raises UnicodeEncodeError/ValueError",
-    "mappings.with_definitions": "a path with a lone surrogate or NUL raises UnicodeEncodeError/ValueError",
-}
-
-
-def _entries(*, odd_only_in_corpus: bool) -> list[Any]:
-    out = []
-    for pillar, entries in PILLARS.items():
-        for name, entry in entries:
-            full = f"{pillar}.{name}"
-            reason = OPEN_DEFECTS.get(full)
-            # the surrogate and NUL strings sit in the corpus, not inside the well-formed seeds
-            if reason and (odd_only_in_corpus or full == "mappings.resolve_pipeline"):
-                out.append(pytest.param(full, entry, id=full, marks=pytest.mark.xfail(strict=False, reason=reason)))
-            else:
-                out.append(pytest.param(full, entry, id=full))
-    return out
+ENTRIES = [
+    pytest.param(f"{pillar}.{name}", entry, id=f"{pillar}.{name}")
+    for pillar, entries in PILLARS.items()
+    for name, entry in entries
+]
 
 
 def _call(entry: Any, value: Any) -> None:
@@ -45,7 +29,7 @@ def _call(entry: Any, value: Any) -> None:
         entry(value)
 
 
-@pytest.mark.parametrize(("name", "entry"), _entries(odd_only_in_corpus=True))
+@pytest.mark.parametrize(("name", "entry"), ENTRIES)
 def test_every_corpus_value_gives_a_result_or_a_documented_error(name: str, entry: Any) -> None:
     for value in corpus():
         _call(entry, value)
@@ -57,7 +41,7 @@ ODD = corpus()
 WRAPS = (lambda v: v, lambda v: [v], lambda v: {"a": v}, lambda v: [{"field": "a", "value": v}])
 
 
-@pytest.mark.parametrize(("name", "entry"), _entries(odd_only_in_corpus=False))
+@pytest.mark.parametrize(("name", "entry"), ENTRIES)
 @settings(max_examples=25)
 @given(
     seed=st.integers(0, len(SEEDS) - 1),
