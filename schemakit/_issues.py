@@ -163,6 +163,16 @@ class Suggester:
             return []
         # only ``word`` itself has its fold: difflib, given it, ranks it first (ratio 1.0)
         top: list[tuple[float, str]] = [(1.0, folded)] if same else []
+        if ranked:
+            top = self._best(folded, ranked, top, limit, cutoff)
+        # get_close_matches' order: score, then the candidate's text, both descending
+        return [self._folds[f][0][1] for _, f in sorted(top, reverse=True)]
+
+    @staticmethod
+    def _best(
+        folded: str, ranked: list[tuple[float, str]], top: list[tuple[float, str]], limit: int, cutoff: float
+    ) -> list[tuple[float, str]]:
+        """The best ``limit`` ``(ratio, fold)`` pairs, ``top`` included, as a heap."""
         matcher = _matcher(folded)
         for bound, other in ranked:
             if len(top) >= limit and bound < top[0][0]:
@@ -175,8 +185,7 @@ class Suggester:
                 heapq.heappush(top, item)
             elif item > top[0]:
                 heapq.heapreplace(top, item)
-        # get_close_matches' order: score, then the candidate's text, both descending
-        return [self._folds[f][0][1] for _, f in sorted(top, reverse=True)]
+        return top
 
     def hint(self, word: str, *, limit: int = 3) -> str | None:
         """:func:`did_you_mean_hint` over these candidates."""
@@ -232,11 +241,14 @@ class Suggester:
         low = math.floor(cutoff * n / (2 - cutoff)) - 1
         high = math.ceil(n * (2 - cutoff) / cutoff) + 1 if cutoff > 0 else math.inf
         start = bisect.bisect_left(self._lengths, low)
-        matcher = _matcher(folded)
+        matcher: difflib.SequenceMatcher[str] | None = None
         found = []
         for length in itertools.islice(self._lengths, start, None):
             if length > high:
                 break
+            if matcher is None:
+                # built only when some length can reach the cutoff: a 10 MB word near short names indexes nothing
+                matcher = _matcher(folded)
             for other in self._by_length[length]:
                 if other == folded:
                     continue

@@ -18,6 +18,7 @@ from schemakit._contract import paths
 from schemakit._contract.bucket import FieldDef, SchemaDef
 from schemakit._contract.sentinels import ABSENT
 from schemakit._issues import Suggester, suggestion_hint
+from schemakit.mappings._plain import is_text
 
 Getter = Callable[[Any], Any]
 """Reads one source value from an object; returns ``ABSENT`` when absent or null."""
@@ -235,19 +236,14 @@ def _file_getter(name: str, *, many: bool) -> Getter:
         if not isinstance(blobs, list):
             return ABSENT
         if many:
-            found = [b for b in blobs if isinstance(b, Mapping) and _names(b.get("property"), name)]
+            found = [b for b in blobs if isinstance(b, Mapping) and is_text(b.get("property"), name)]
             return found if found else ABSENT
         for blob in blobs:
-            if isinstance(blob, Mapping) and _names(blob.get("property"), name):
+            if isinstance(blob, Mapping) and is_text(blob.get("property"), name):
                 return blob
         return ABSENT
 
     return get
-
-
-def _names(found: Any, name: str) -> bool:
-    # str's own comparison: an object's __eq__ (or a str subclass's) is the caller's code, never run here
-    return isinstance(found, str) and str.__eq__(found, name)
 
 
 def constant(value: Any) -> Getter:

@@ -17,8 +17,8 @@ from schemakit._contract.bucket import SchemaDef, read_bucket_schema
 from schemakit._contract.keywords import unknown_keys
 from schemakit._contract.results import ResultShape
 from schemakit._issues import Issue, Path, SchemakitError, describe
+from schemakit.mappings._plain import is_text, plain
 from schemakit.mappings._registry import ExtractorRegistry
-from schemakit.mappings._request import plain
 from schemakit.mappings._resolver import (
     CollectionResolution,
     Source,
@@ -278,7 +278,7 @@ def _read_buckets(buckets: Mapping[str, Any], issues: list[Issue]) -> dict[str, 
 def _upstream_ids(raw: Any) -> list[str]:
     """The collection ids a request reads from, read leniently; the resolver reports shape problems."""
     source = raw.get("source") if isinstance(raw, Mapping) else None
-    if not isinstance(source, Mapping) or source.get("type") != "collection":
+    if not isinstance(source, Mapping) or not is_text(source.get("type"), "collection"):
         return []
     ids: dict[str, None] = {}
     one, many = source.get("collection_id"), source.get("collection_ids")

@@ -19,6 +19,7 @@ from schemakit._contract.sentinels import NO_DEFAULT, NOT_GIVEN
 from schemakit._contract.types import FIELD_TYPES
 from schemakit._issues import Issue, Path, describe
 from schemakit.mappings._paths import closest
+from schemakit.mappings._plain import plain
 
 INVALID = "invalid_collection_request"
 COLLECTION_NAME = re.compile(r"[A-Za-z0-9_-]{3,100}")
@@ -114,11 +115,6 @@ SOURCE_KEYS = tuple(SOURCE)
 EXTRACTOR_KEYS = tuple(EXTRACTOR)
 PASSTHROUGH_KEYS = tuple(PASSTHROUGH)
 INPUT_MAPPING_KEYS = tuple(INPUT_MAPPING)
-
-
-def plain(value: Any) -> Any:
-    """A str subclass as a plain str (its own __hash__, __eq__ and __repr__ are then never run); else as is."""
-    return str.__str__(value) if isinstance(value, str) and type(value) is not str else value
 
 
 @dataclass(frozen=True, slots=True)
