@@ -302,6 +302,7 @@ class _Resolver:
         # misspelled paths or ids indexes the candidates once, not once per miss
         self._path_hints: dict[int, tuple[SchemaDef, PathSuggester]] = {}
         self._id_hints: dict[str, tuple[list[str], Suggester]] = {}
+        self._typed_fields: dict[tuple[int, tuple[str, ...]], tuple[SchemaDef, list[str]]] = {}
 
     def suggest_paths(self, schema: SchemaDef, dotted: str) -> list[str]:
         found = self._path_hints.get(id(schema))
@@ -575,13 +576,19 @@ class _Resolver:
         """A hint naming up to three source fields of an accepted type, if the schema has any."""
         if schema is None:
             return None
-        wanted = set(types)
-        found: list[str] = []
-        for segments, f in paths.walk(schema):
-            if f.type in wanted:
-                found.append(paths.dotted(segments))
-                if len(found) == 3:
-                    break
+        wanted = tuple(types)
+        key = (id(schema), wanted)
+        cached = self._typed_fields.get(key)
+        if cached is None:
+            # one walk per schema and set of types: many mismatched mappings do not walk it again each
+            found: list[str] = []
+            for segments, f in paths.walk(schema):
+                if f.type in wanted:
+                    found.append(paths.dotted(segments))
+                    if len(found) == 3:
+                        break
+            cached = self._typed_fields[key] = (schema, found)  # the schema kept: its id stays its own
+        found = cached[1]
         if not found:
             return None
         return f"{prefix or 'source fields of an accepted type: '}{quote_list(found)}"
