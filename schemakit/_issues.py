@@ -108,6 +108,10 @@ dictionary lookup) but no fuzzy one.
 """
 
 
+MAX_CACHED = 1024
+"""Lookups one :class:`Suggester` remembers (a repeated misspelling is answered from memory)."""
+
+
 class Suggester:
     """The candidates of one call site, indexed once for any number of "did you mean" lookups.
 
@@ -145,6 +149,20 @@ class Suggester:
         self._ranks: dict[tuple[str, float], list[tuple[float, str]]] = {}
         self.fuzzy_lookups = 0
         """How many lookups compared scores so far (cached repeats excluded)."""
+
+    def session(self, *, budget: int | None = MAX_SUGGESTED) -> Suggester:
+        """The same index with a budget of its own: built once (when a schema compiles), asked per check.
+
+        A compiled schema keeps one index of its field names; each validation
+        takes a session, so every object gets its first ``budget`` fuzzy
+        suggestions, and no object spends another's.
+        """
+        fresh = Suggester.__new__(Suggester)
+        fresh._folds, fresh._by_length, fresh._lengths = self._folds, self._by_length, self._lengths
+        fresh._budget = budget
+        fresh._ranks = {}
+        fresh.fuzzy_lookups = 0
+        return fresh
 
     @property
     def exhausted(self) -> bool:
@@ -258,6 +276,8 @@ class Suggester:
                     if bound >= cutoff:
                         found.append((bound, other))
         found.sort(key=_bound, reverse=True)
+        if len(self._ranks) >= MAX_CACHED:
+            self._ranks.clear()  # an index without a budget, kept for long, must not grow without bound
         self._ranks[key] = found
         return found
 

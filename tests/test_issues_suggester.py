@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schemakit._issues import MAX_SUGGESTED, Suggester, did_you_mean, did_you_mean_hint, suggestion_hint
+from schemakit._issues import MAX_CACHED, MAX_SUGGESTED, Suggester, did_you_mean, did_you_mean_hint, suggestion_hint
 from schemakit.mappings._paths import closest, closest_hint
 
 
@@ -111,3 +111,24 @@ def test_lookups_on_a_large_candidate_set_keep_the_best_match() -> None:
     for i in (0, 1234, 2999):
         assert index.matches(f"fiedl_{i:05d}", limit=1) == [f"field_{i:05d}"]
         assert index.matches(f"fiedl_{i:05d}") == reference_did_you_mean(f"fiedl_{i:05d}", fields)
+
+
+def test_a_session_shares_the_index_but_has_its_own_budget() -> None:
+    fields = [f"field_{i:04d}" for i in range(200)]
+    index = Suggester(fields, budget=None)
+    for _ in range(3):  # one session per check: each gets its first MAX_SUGGESTED fuzzy suggestions
+        session = index.session()
+        hints = [session.matches(f"fiedl_{i:04d}", limit=1) for i in range(MAX_SUGGESTED + 5)]
+        assert hints[:MAX_SUGGESTED] == [[f"field_{i:04d}"] for i in range(MAX_SUGGESTED)]
+        assert hints[MAX_SUGGESTED:] == [[]] * 5
+        assert session.matches("Field_0199") == ["field_0199"]
+    assert index.fuzzy_lookups == 0 and not index.exhausted
+
+
+def test_an_unbounded_index_remembers_a_bounded_number_of_lookups() -> None:
+    index = Suggester(["alpha", "beta"], budget=None)
+    for i in range(3000):
+        index.nearest(f"alpa{i}")
+    assert index.fuzzy_lookups == 3000
+    assert len(index._ranks) <= MAX_CACHED
+    assert index.nearest("alpa") == ["alpha"]
