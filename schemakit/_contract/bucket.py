@@ -13,7 +13,7 @@ readers said about the same field.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from schemakit._contract import paths
@@ -312,17 +312,8 @@ class _Reader:
                     "invalid_default", (*path, "default"), f"default {describe(default)} is not one of the enum values"
                 )
         if enum is not None or default is not NO_DEFAULT:
-            fdef = FieldDef(
-                name=name,
-                type=ftype,
-                required=required,
-                properties=properties,
-                items=items,
-                enum=enum,
-                default=default,
-                description=description,
-                extra=extra,
-            )
+            # the values were checked against the field without them; the field keeps them now
+            fdef = replace(fdef, enum=enum, default=default)
         return fdef
 
 
