@@ -104,14 +104,19 @@ def test_compile_options_add_their_own_issue_after_the_definition_issues() -> No
 def test_check_schema_reports_exactly_the_check() -> None:
     schema = {"properties": {"sku": {"type": "strng"}, "tags": {"type": "array"}}}
     key = {"fields": ["sku", "tags", "nope", 3]}
-    assert schema_issues(schema, key) == check_bucket(schema, key)
-    assert len({(i.code, i.path) for i in schema_issues(schema, key)}) == len(schema_issues(schema, key))
+    request = {"bucket_name": "b", "bucket_schema": schema, "unique_key": key}
+    located = [i if i.path[:1] == ("unique_key",) else i.prefixed("bucket_schema") for i in check_bucket(schema, key)]
+    assert schema_issues(request) == located
+    assert schema_issues(schema) == check_bucket(schema)
+    assert len({(i.code, i.path) for i in schema_issues(request)}) == len(schema_issues(request))
 
 
 names = st.sampled_from(["a", "b", "blobs", "a.b", "", "$x", "sku", "m"])
 types = st.sampled_from(["string", "strng", "integer", "image", "object", "array", "date", "Object", 3, None])
 definitions = st.recursive(
-    st.fixed_dictionaries({}, optional={"type": types, "required": st.sampled_from([True, False, "yes"])}),
+    st.fixed_dictionaries(
+        {}, optional={"type": types, "required": st.sampled_from([True, False, "yes"]), "requird": st.just(True)}
+    ),
     lambda inner: st.fixed_dictionaries(
         {"type": types},
         optional={"properties": st.dictionaries(names, inner, max_size=3), "items": inner, "enum": st.just(["x", 1])},
@@ -128,4 +133,8 @@ def test_compile_schema_raises_with_exactly_the_check(schema: dict[str, Any], un
     issues = check_bucket(schema, unique_key)
     errors = [i for i in issues if i.is_error]
     assert compile_issues(schema, unique_key) == (issues if errors else [])
-    assert schema_issues(schema, unique_key) == issues
+    if unique_key is None:
+        assert schema_issues(schema) == issues
+    request = {"bucket_schema": schema, "unique_key": unique_key}
+    located = [i if i.path[:1] == ("unique_key",) else i.prefixed("bucket_schema") for i in issues]
+    assert schema_issues(request) == located

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from schemakit._contract import paths
+from schemakit._contract.keywords import unknown_keys
 from schemakit._contract.sentinels import NO_DEFAULT, NoDefaultType
 from schemakit._contract.types import ALL_TYPES, FIELD_TYPES, FILE_TYPES, METADATA_TYPES, SCALAR_TYPES, TYPE_ALIASES
 from schemakit._issues import Issue, Path, PathSegment, SchemaDefinitionError, describe, did_you_mean_hint, int_digits
@@ -37,6 +38,31 @@ RESERVED_FIELD_NAMES = frozenset({*REQUEST_KEYS, "object_id", "bucket_id"})
 
 # UniqueKeyConfig.default_policy: what an upload does when the key exists (or does not).
 UNIQUE_KEY_POLICIES = ("insert", "update", "upsert")
+
+# The keys the contract (OpenAPI 0.81) defines on each object a bucket definition is made of. A key
+# outside these is kept (the document allows additional properties) but reported as unknown_keyword:
+# a misspelled "requird" would otherwise silently leave the field optional.
+FIELD_KEYWORDS = ("type", "required", "default", "enum", "description", "examples", "properties", "items")
+"""BucketSchemaField."""
+SCHEMA_KEYWORDS = ("properties",)
+"""BucketSchema."""
+UNIQUE_KEY_KEYWORDS = ("fields", "default_policy")
+"""UniqueKeyConfig."""
+BUCKET_REQUEST_KEYWORDS = ("bucket_name", "description", "bucket_schema", "unique_key", "metadata")
+"""BucketCreateRequest."""
+EXTENSION_PREFIX = "x-"
+
+
+
+def unknown_keywords(raw: Mapping[Any, Any], known: Collection[str], path: Path, obj: str) -> list[Issue]:
+    """``unknown_keyword`` warnings for the keys of ``raw`` (a ``obj``) that the contract does not define.
+
+    A key starting ``x-`` is a vendor extension, as in OpenAPI: kept and never reported.
+    """
+    message = f"{{key}} is not a {{what}} of a {obj}; it is ignored"
+    keys = [k for k in raw if not (isinstance(k, str) and str.startswith(k, EXTENSION_PREFIX))]
+    return unknown_keys(keys, known, path, what="keyword", message=message)
+
 
 MAX_DEPTH = 32
 MAX_FIELD_NAME_LENGTH = 255
@@ -142,6 +168,7 @@ class _Reader:
                 hint='write {"properties": {"field_name": {"type": "string"}}}',
             )
             return None
+        self.issues.extend(unknown_keywords(raw, SCHEMA_KEYWORDS, (), "bucket_schema"))
         fields = self.read_properties(raw["properties"], ("properties",), depth=1, top_level=True)
         if fields is None:
             return None
@@ -238,6 +265,7 @@ class _Reader:
             self.report("invalid_schema", path, f"a field definition must be an object, found {describe(spec)}")
             return None
         ftype = self.read_type(spec, path)
+        self.issues.extend(unknown_keywords(spec, FIELD_KEYWORDS, path, "field definition"))
         required = spec.get("required", False)
         if required is None:
             required = False
@@ -407,6 +435,7 @@ def check_unique_key(
             Issue("invalid_schema", ("unique_key",), f"unique_key must be an object, found {describe(unique_key)}")
         )
         return (), issues
+    issues.extend(unknown_keywords(unique_key, UNIQUE_KEY_KEYWORDS, ("unique_key",), "unique_key"))
     policy = unique_key.get("default_policy")
     if policy is not None and not (isinstance(policy, str) and policy in UNIQUE_KEY_POLICIES):
         hint = did_you_mean_hint(policy, UNIQUE_KEY_POLICIES) if isinstance(policy, str) and len(policy) < 300 else None
@@ -497,13 +526,55 @@ def read_bucket(bucket_schema: Any, unique_key: Any = None) -> BucketDefinition:
     return BucketDefinition(schema, key_fields, issues)
 
 
-def check_bucket(bucket_schema: Any, unique_key: Any = None) -> list[Issue]:
+def is_bucket_request(document: Any) -> bool:
+    """Whether a bucket file holds a BucketCreateRequest rather than a bare ``bucket_schema``.
+
+    A bare schema has ``properties``; a request has ``bucket_schema``, or at
+    least one of the request's other keys (so a request whose
+    ``bucket_schema`` is misspelled is still read, and told so, as a request).
+    """
+    if not isinstance(document, Mapping):
+        return False
+    if "bucket_schema" in document:
+        return True
+    return "properties" not in document and any(k in document for k in BUCKET_REQUEST_KEYWORDS)
+
+
+def read_bucket_request(request: Any) -> BucketDefinition:
+    """Read a BucketCreateRequest (its ``bucket_schema`` and ``unique_key``); issues located in the request.
+
+    The request's own keys are checked too: ``bucket_schem`` or ``unique_keys``
+    is an ``unknown_keyword`` with a did-you-mean hint, and a request without
+    a ``bucket_schema`` is an ``invalid_schema`` error.
+    """
+    if hasattr(request, "model_dump"):
+        request = request.model_dump(mode="python", exclude_unset=True, by_alias=True)
+    if not isinstance(request, Mapping):
+        issue = Issue("invalid_schema", (), f"a bucket request must be an object, found {describe(request)}")
+        return BucketDefinition(None, (), [issue])
+    issues = unknown_keywords(request, BUCKET_REQUEST_KEYWORDS, (), "bucket request")
+    if "bucket_schema" not in request:
+        issues.append(Issue("invalid_schema", ("bucket_schema",), "a bucket request needs a 'bucket_schema'"))
+        return BucketDefinition(None, (), issues)
+    inner = read_bucket(request["bucket_schema"], request.get("unique_key"))
+    issues += [i if i.path[:1] == ("unique_key",) else i.prefixed("bucket_schema") for i in inner.issues]
+    return BucketDefinition(inner.schema, inner.unique_key, issues)
+
+
+def check_bucket(bucket_schema: Any, unique_key: Any = None, *, strict: bool = False) -> list[Issue]:
     """Every definition issue of a bucket_schema and its unique key, warnings included: the one definition check.
 
     ``compile_schema`` raises with exactly these issues (plus its own options'),
-    and ``schemakit check-schema`` reports exactly these.
+    and ``schemakit check-schema`` reports exactly these. With ``strict``, a
+    key the contract does not define (``unknown_keyword``) is an error.
     """
-    return read_bucket(bucket_schema, unique_key).issues
+    issues = read_bucket(bucket_schema, unique_key).issues
+    return strictly(issues) if strict else issues
+
+
+def strictly(issues: list[Issue]) -> list[Issue]:
+    """The issues with ``unknown_keyword`` warnings made errors: a definition check under ``--strict``."""
+    return [replace(i, severity="error") if i.code == "unknown_keyword" else i for i in issues]
 
 
 def load_bucket_schema(raw: Any) -> SchemaDef:

@@ -9,7 +9,7 @@ way: one issue per key, at ``(*path, key)``, with a did-you-mean hint.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from schemakit._issues import Issue, Path, Severity, Suggester, describe, suggestion_hint
@@ -18,7 +18,7 @@ DEFAULT_MESSAGE = "{key} is not a {what} of this object; it is ignored"
 
 
 def unknown_keys(
-    mapping: Mapping[Any, Any],
+    mapping: Iterable[Any],
     known: Collection[str],
     path: Path,
     *,
@@ -28,7 +28,7 @@ def unknown_keys(
     message: str = DEFAULT_MESSAGE,
     list_known: bool = True,
 ) -> list[Issue]:
-    """One issue per key of ``mapping`` that is not in ``known``, in the mapping's order.
+    """One issue per key of ``mapping`` (a mapping, or its keys) that is not in ``known``, in their order.
 
     ``message`` is a template of ``{key}`` (the key quoted, or, for a key
     that is not a string, :func:`~schemakit._issues.describe` of it) and

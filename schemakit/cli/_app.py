@@ -132,8 +132,13 @@ def validate(
 @click.argument("schemas", nargs=-1, required=True, metavar="SCHEMA...")
 @format_option
 @quiet_option
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Keys the contract does not define (unknown_keyword, such as a misspelled 'requird') are errors.",
+)
 @_pipe_guard
-def check_schema(schemas: tuple[str, ...], fmt: str, quiet: bool) -> int:
+def check_schema(schemas: tuple[str, ...], fmt: str, quiet: bool, strict: bool) -> int:
     """Report the definition errors of bucket schemas (bare or in a BucketCreateRequest).
 
     \b
@@ -144,7 +149,7 @@ def check_schema(schemas: tuple[str, ...], fmt: str, quiet: bool) -> int:
     from schemakit.cli._commands import run_check_schema
     from schemakit.cli._config import CheckSchemaConfig
 
-    return run_check_schema(CheckSchemaConfig(schemas, format=fmt, quiet=quiet))
+    return run_check_schema(CheckSchemaConfig(schemas, format=fmt, quiet=quiet, strict=strict))
 
 
 @cli.command(

@@ -23,7 +23,7 @@ from schemakit.cli._inputs import (
     stdin_binary,
 )
 from schemakit.cli._report import Reporter, Summary, make_reporter, text_line
-from schemakit.cli._validate import compile_schema_file, locate_schema_issue, split_schema_document
+from schemakit.cli._validate import compile_schema_file, split_schema_document
 
 # --------------------------------------------------------------------------- check-schema
 
@@ -34,11 +34,13 @@ def _report(reporter: Reporter, summary: Summary, file: str, line: int, issue: I
     reporter.issue(file, line, issue)
 
 
-def schema_issues(bucket_schema: Any, unique_key: Any) -> list[Issue]:
-    """Every definition issue of a bucket schema and its unique key, warnings included: the library's one check."""
+def schema_issues(document: Any, *, strict: bool = False) -> list[Issue]:
+    """Every definition issue of a bucket file (a bare bucket_schema or a BucketCreateRequest), located in it."""
+    from schemakit._contract.bucket import is_bucket_request, read_bucket_request, strictly
     from schemakit.schema import check_bucket
 
-    return check_bucket(bucket_schema, unique_key)
+    issues = read_bucket_request(document).issues if is_bucket_request(document) else check_bucket(document)
+    return strictly(issues) if strict else issues
 
 
 def run_check_schema(cfg: CheckSchemaConfig) -> int:
@@ -61,8 +63,7 @@ def run_check_schema(cfg: CheckSchemaConfig) -> int:
             continue
         summary.files += 1
         summary.objects += 1
-        bucket_schema, unique_key, prefix = split_schema_document(doc)
-        issues = [locate_schema_issue(i, prefix) for i in schema_issues(bucket_schema, unique_key)]
+        issues = schema_issues(doc.data, strict=cfg.strict)
         for issue in issues:
             _report(reporter, summary, label, doc.line_of(issue.path), issue)
         if any(i.severity == "error" for i in issues):

@@ -27,6 +27,7 @@ class CheckSchemaConfig:
     schemas: tuple[str, ...]
     format: str = "text"
     quiet: bool = False
+    strict: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from schemakit._contract.bucket import is_bucket_request
 from schemakit._issues import Issue, SchemaDefinitionError, describe
 from schemakit.cli._check import Chunk, ObjectChecker, ParallelChecker, SchemaSpec, serial_chunks, worker_count
 from schemakit.cli._config import ValidateConfig
@@ -30,8 +31,8 @@ def split_schema_document(doc: Document) -> tuple[Any, Any, tuple[str, ...]]:
     ``prefix`` is where the bucket_schema sits in the file, to locate its issues.
     """
     data = doc.data
-    if isinstance(data, dict) and "bucket_schema" in data:
-        return data["bucket_schema"], data.get("unique_key"), ("bucket_schema",)
+    if is_bucket_request(data):
+        return data.get("bucket_schema"), data.get("unique_key"), ("bucket_schema",)
     return data, None, ()
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from schemakit._contract.bucket import SchemaDef, read_bucket
+from schemakit._contract.bucket import SchemaDef, read_bucket, read_bucket_request
 from schemakit._contract.results import ResultShape
 from schemakit._contract.sentinels import ABSENT
 from schemakit._contract.types import FIELD_TYPES
@@ -305,12 +305,7 @@ def compile_bucket(request: Mapping[str, Any] | Any, *, strict: bool = False) ->
     Issues are located in the request: ``("bucket_schema", "properties", ...)``.
     """
     request = _as_plain(request)
-    if not isinstance(request, Mapping) or "bucket_schema" not in request:
-        raise SchemaDefinitionError(
-            [Issue("invalid_schema", ("bucket_schema",), "a bucket request needs a 'bucket_schema'")]
-        )
-    try:
-        return compile_schema(request["bucket_schema"], unique_key=request.get("unique_key"), strict=strict)
-    except SchemaDefinitionError as exc:
-        located = [i if i.path[:1] == ("unique_key",) else i.prefixed("bucket_schema") for i in exc.issues]
-        raise SchemaDefinitionError(located) from None
+    definition = read_bucket_request(request)
+    if definition.schema is None or any(i.is_error for i in definition.issues):
+        raise SchemaDefinitionError(definition.issues)
+    return compile_schema(request["bucket_schema"], unique_key=request.get("unique_key"), strict=strict)
