@@ -140,3 +140,21 @@ def test_a_long_unknown_blob_property_names_the_limit() -> None:
     compiled = compile_schema({"properties": {"a": {"type": "image"}}})
     report = compiled.validate({"blobs": [{"property": "p" * 150, "type": "image", "data": "https://x.io/a.png"}]})
     assert [(i.code, i.path) for i in report.errors] == [("invalid_request", ("blobs", 0, "property"))]
+
+
+def test_strict_validation_suggests_for_the_first_unknown_keys_and_still_matches_case_after() -> None:
+    from schemakit._issues import MAX_SUGGESTED
+
+    names = [f"field_{i:03d}" for i in range(200)]
+    compiled = compile_schema({"properties": {n: {"type": "string"} for n in names}}, strict=True)
+    misspelled = {f"feild_{i:03d}": "x" for i in range(100)}
+    misspelled["FIELD_150"] = "x"
+    issues = [i for i in compiled.validate(misspelled).issues if i.code == "unknown_field"]
+    assert len(issues) == 101
+    hinted = [i for i in issues[:-1] if i.hint is not None]
+    assert len(hinted) == MAX_SUGGESTED
+    assert issues[0].hint is not None and issues[0].hint.startswith("did you mean 'field_000'")
+    assert issues[-1].hint == "did you mean 'field_150'?"
+    # the budget belongs to one validation: the next object gets its own
+    again = [i for i in compiled.validate(misspelled).issues if i.code == "unknown_field"]
+    assert [i.hint for i in again] == [i.hint for i in issues]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from schemakit._contract import paths
 from schemakit._contract.operators import FILTER_OPERATORS
 from schemakit._contract.types import FIELD_TYPES, FieldType
-from schemakit._issues import FilterError, Issue, Path, describe, did_you_mean_hint
+from schemakit._issues import FilterError, Issue, Path, Suggester, describe, suggestion_hint
 from schemakit.filters._ast import Condition, DynamicRef, iter_conditions, thaw_value
 from schemakit.filters._filter import Filter, parse_filter
 from schemakit.filters._origin import Origin, Part, Place, place
@@ -61,19 +61,23 @@ def check_filter(
     origin = flt._origin
     in_text = origin is not None and origin.text is not None
     issues: list[Issue] = []
+    # built on the first unknown field; it bounds the fuzzy lookups, so thousands of unknown fields stay linear
+    suggester: Suggester | None = None
     for c, canonical in iter_conditions(flt.root):
         if c.field in system or any(c.field.startswith(s + ".") for s in system) or c.field.startswith(prefixes):
             continue
         check = _ConditionCheck(c, canonical, origin, f" in `{render_condition(c)}`" if in_text else "")
         found = paths.resolve(schema, c.field)
         if found is None:
+            if suggester is None:
+                suggester = Suggester([*paths.all_paths(schema), *system])
             where = check.place("field")
             issues.append(
                 Issue(
                     "unknown_field",
                     where.path,
                     f"the bucket schema has no field {c.field!r}{check.quoted}{where.suffix}",
-                    hint=did_you_mean_hint(c.field, [*paths.all_paths(schema), *system]),
+                    hint=suggestion_hint(suggester.matches(c.field)),
                 )
             )
             continue

@@ -340,7 +340,7 @@ class Generator:
             self.emit_fields(self.schema.fields, "obj", (), (), top_level=True)
             self.emit_unique_key()
             if self.options.strict:
-                known = e.const(frozenset(TOP_LEVEL_KEYS | set(self.schema.fields)), "KNOWN")
+                known = e.const(rt.Vocabulary(TOP_LEVEL_KEYS | set(self.schema.fields)), "KNOWN")
                 with e.block(f"if not {known}.issuperset(obj):"):
                     self.fail("add_unknown_fields", "()", "obj", known)
             self.emit_finish()
@@ -533,7 +533,7 @@ class Generator:
         props = f.properties or {}
         self.emit_fields(props, v, path, where, top_level=False)
         if self.options.strict:
-            known = self.e.const(frozenset(props), "KNOWN", where)
+            known = self.e.const(rt.Vocabulary(props), "KNOWN", where)
             with self.e.block(f"if not {known}.issuperset({v}):"):
                 self.fail("add_unknown_fields", path_expr(path), v, known)
 

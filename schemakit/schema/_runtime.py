@@ -17,7 +17,7 @@ from typing import Any
 
 from schemakit._contract.bucket import type_strict_equal
 from schemakit._contract.types import FIELD_TYPES
-from schemakit._issues import Issue, Path, int_digits
+from schemakit._issues import Issue, Path, Suggester, int_digits, suggestion_hint
 from schemakit._issues import did_you_mean_hint as _did_you_mean_hint
 from schemakit.schema._blobs import Problem, describe, key_prefix_problem
 
@@ -194,13 +194,33 @@ def add_datetime_issue(issues: list[Issue], path: Path, state: int, v: Any) -> N
         )
 
 
+class Vocabulary(frozenset[str]):
+    """The names an object of the schema may hold: a frozenset, whose did-you-mean index is built on first need.
+
+    Generated code tests membership as on any frozenset; the index is built
+    once per compiled schema, the first time an object holds an unknown name,
+    and each object gets a session of it with its own budget of fuzzy lookups,
+    so an object of thousands of misspelled keys costs a lookup per key.
+    """
+
+    __slots__ = ("_index",)
+    _index: Suggester
+
+    def suggester(self) -> Suggester:
+        try:
+            index = self._index
+        except AttributeError:
+            index = self._index = Suggester(sorted(self), budget=None)
+        return index.session()
+
+
 def add_unknown_fields(issues: list[Issue], path: Path, value: dict[Any, Any], known: frozenset[str]) -> None:
-    names = sorted(known)
+    index = known.suggester() if isinstance(known, Vocabulary) else Suggester(sorted(known))
     for k in value:
         if k in known:
             continue
         seg = k if isinstance(k, str) else _key_text(k)
-        hint = did_you_mean_hint(k, names) if isinstance(k, str) else None
+        hint = suggestion_hint(index.matches(k)) if isinstance(k, str) and len(k) <= _MAX_HINT_WORD else None
         issues.append(Issue("unknown_field", (*path, seg), f"unknown field {seg!r}", hint))
 
 
