@@ -1,0 +1,12 @@
+"""Filters translated to the engines where the data lives, each as a :class:`Plan`.
+
+Every target keeps one guarantee: the records the engine returns for
+``plan``, kept where ``plan.residual`` is None or ``plan.residual.matches(record)``,
+are exactly the records ``f.matches`` accepts. See ``docs/backends.md``.
+"""
+
+from schemakit.backends._plan import PLAN_CODES, Part, Plan
+from schemakit.backends._sql import DIALECTS, SQL_TABLE, to_sql
+from schemakit.backends._sqlite import register_sqlite
+
+__all__ = ["DIALECTS", "PLAN_CODES", "SQL_TABLE", "Part", "Plan", "register_sqlite", "to_sql"]

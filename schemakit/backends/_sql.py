@@ -1,0 +1,577 @@
+"""Filters as SQL over a JSON document column: PostgreSQL (jsonb), DuckDB (JSON) and SQLite (JSON1).
+
+One table, :data:`SQL_TABLE`, has a row per operator; the rows speak through
+a :class:`Dialect`, which knows how its engine reads a JSON value (its type,
+a member, the elements of an array, the scalar as text or number) and its
+string functions. Every leaf comparison is wrapped so that SQL's NULL becomes
+false (``COALESCE(..., FALSE)``): the expressions are two-valued, so NOT is
+plain negation. Values and keys are always bound parameters.
+
+A path is read as :func:`schemakit._contract.paths.read` reads it: a name
+steps into an object, and into every object element of an array (fan-out, at
+any step); the operators that test *candidates* also test the elements of
+each list found.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import sqlglot
+from sqlglot import exp
+
+from schemakit._contract import semantics
+from schemakit._contract.operators import missing_rows
+from schemakit.backends._plan import Atom, Plan, Pushed, Refused, Row, build
+
+DialectName = Literal["postgres", "duckdb", "sqlite"]
+Kind = Literal["object", "array", "string", "number", "boolean", "null"]
+Pred = Callable[["Handle"], exp.Expression]
+
+MAX_SEGMENTS = 6
+"""Longer paths go to the residual: each step that may fan out doubles the SQL written for it."""
+
+_INT64 = 2**63
+
+
+def _false() -> exp.Expression:
+    return exp.false()
+
+
+def _true() -> exp.Expression:
+    return exp.true()
+
+
+def truth(e: exp.Expression) -> exp.Expression:
+    """``e`` with NULL read as false, so that NOT of it is its complement."""
+    return exp.Coalesce(this=e, expressions=[exp.false()])
+
+
+def fn(name: str, *args: exp.Expression) -> exp.Expression:
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+def all_of(parts: list[exp.Expression]) -> exp.Expression:
+    parts = [p for p in parts if not (isinstance(p, exp.Boolean) and p.this is True)]
+    if any(isinstance(p, exp.Boolean) and p.this is False for p in parts):
+        return _false()
+    if not parts:
+        return _true()
+    return parts[0] if len(parts) == 1 else exp.and_(*parts)
+
+
+def any_of(parts: list[exp.Expression]) -> exp.Expression:
+    parts = [p for p in parts if not (isinstance(p, exp.Boolean) and p.this is False)]
+    if any(isinstance(p, exp.Boolean) and p.this is True for p in parts):
+        return _true()
+    if not parts:
+        return _false()
+    return parts[0] if len(parts) == 1 else exp.or_(*parts)
+
+
+def negation(e: exp.Expression) -> exp.Expression:
+    if isinstance(e, exp.Boolean):
+        return exp.Boolean(this=not e.this)
+    return exp.not_(exp.paren(e) if isinstance(e, (exp.And, exp.Or)) else e)
+
+
+_KINDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "postgres": {k: (k,) for k in ("object", "array", "string", "number", "boolean", "null")},
+    "sqlite": {
+        "object": ("object",),
+        "array": ("array",),
+        "string": ("text",),
+        "number": ("integer", "real"),
+        "boolean": ("true", "false"),
+        "null": ("null",),
+    },
+    "duckdb": {
+        "object": ("OBJECT",),
+        "array": ("ARRAY",),
+        "string": ("VARCHAR",),
+        "number": ("BIGINT", "UBIGINT", "DOUBLE", "HUGEINT"),
+        "boolean": ("BOOLEAN",),
+        "null": ("NULL",),
+    },
+}
+"""What each engine's JSON type function answers for each kind of JSON value."""
+
+
+@dataclass(frozen=True)
+class Handle:
+    """A JSON value in the query: ``root`` read at ``path`` (SQLite), or ``root`` itself (``path`` None)."""
+
+    root: exp.Expression
+    path: str | exp.Expression | None = None
+
+
+@dataclass
+class Dialect:
+    """One engine's way of reading JSON and comparing strings; ``params`` collects the bound values."""
+
+    name: DialectName
+    column: exp.Expression
+    params: dict[str, Any] = field(default_factory=dict)
+    counter: itertools.count[int] = field(default_factory=itertools.count)
+    table: Mapping[str, Row] = field(default_factory=dict)
+
+    # -- plumbing --
+    def param(self, value: Any, cast: str | None = None) -> exp.Expression:
+        key = f"sk{next(self.counter)}"
+        self.params[key] = value
+        p: exp.Expression = exp.Placeholder(this=key)
+        if cast is not None:
+            p = exp.Cast(this=p, to=exp.DataType.build(cast, dialect=self.name))
+        return p
+
+    def alias(self) -> str:
+        return f"e{next(self.counter)}"
+
+    def true(self) -> exp.Expression:
+        return _true()
+
+    def all_of(self, parts: list[exp.Expression]) -> exp.Expression:
+        return all_of(parts)
+
+    def any_of(self, parts: list[exp.Expression]) -> exp.Expression:
+        return any_of(parts)
+
+    def none_of(self, parts: list[exp.Expression]) -> exp.Expression:
+        return negation(any_of(parts))
+
+    def path_problem(self, segments: tuple[str, ...]) -> str | None:
+        from schemakit._contract.paths import is_index
+
+        if len(segments) > MAX_SEGMENTS:
+            return f"a path of more than {MAX_SEGMENTS} segments"
+        for s in segments:
+            if is_index(s):
+                return f"the list index {s!r} (an index reads differently from a key in the engine's JSON paths)"
+            if "\x00" in s:
+                return "a NUL character in a key"
+            if self.name != "postgres" and ('"' in s or "\\" in s):
+                return f"the key {s!r} holds a quote or backslash, which the engine's JSON path cannot spell"
+        return None
+
+    def value_problem(self, value: Any) -> str | None:
+        """Why the engine cannot hold ``value`` as a parameter, or None."""
+        stack = [value]
+        while stack:
+            v = stack.pop()
+            if isinstance(v, str) and "\x00" in v:
+                return "a NUL character in a value"
+            if isinstance(v, int) and not isinstance(v, bool):
+                bound = 2**53 if self.name == "duckdb" else _INT64
+                if not -bound <= v < bound and self.name != "postgres":
+                    return f"the integer {v} is beyond what the engine compares exactly"
+            if isinstance(v, (list, tuple)):
+                stack.extend(v)
+            if isinstance(v, dict):
+                stack.extend(v.values())
+        return None
+
+    # -- reading JSON --
+    def doc(self) -> Handle:
+        return Handle(self.column, "$" if self.name == "sqlite" else None)
+
+    def child(self, h: Handle, key: str) -> Handle:
+        if self.name == "postgres":
+            return Handle(fn("jsonb_extract_path", h.root, self.param(key, "TEXT")))
+        step = '."' + key + '"'
+        if self.name == "sqlite":
+            if isinstance(h.path, str):
+                return Handle(h.root, h.path + step)
+            assert h.path is not None
+            return Handle(h.root, exp.DPipe(this=h.path, expression=self.param(step)))
+        return Handle(fn("json_extract", h.root, self.param("$" + step)))
+
+    def _sqlite_path(self, h: Handle) -> exp.Expression:
+        assert h.path is not None
+        return self.param(h.path) if isinstance(h.path, str) else h.path
+
+    def type_name(self, h: Handle) -> exp.Expression:
+        if self.name == "postgres":
+            return fn("jsonb_typeof", h.root)
+        if self.name == "sqlite":
+            return fn("json_type", h.root, self._sqlite_path(h))
+        return fn("json_type", h.root)
+
+    def is_kind(self, h: Handle, kind: Kind) -> exp.Expression:
+        names = _KINDS[self.name][kind]
+        t = self.type_name(h)
+        test: exp.Expression
+        if len(names) == 1:
+            test = exp.EQ(this=t, expression=exp.Literal.string(names[0]))
+        else:
+            test = exp.In(this=t, expressions=[exp.Literal.string(n) for n in names])
+        return truth(test)
+
+    def present(self, h: Handle) -> exp.Expression:
+        """Whether the value exists (a JSON null exists)."""
+        if self.name == "sqlite":
+            return exp.Not(this=exp.Is(this=self.type_name(h), expression=exp.Null()))
+        return exp.Not(this=exp.Is(this=h.root, expression=exp.Null()))
+
+    def _guarded(self, h: Handle, kind: Kind, value: exp.Expression) -> exp.Expression:
+        return exp.Case(ifs=[exp.If(this=self.is_kind(h, kind), true=value)])
+
+    def text(self, h: Handle) -> exp.Expression:
+        """The string value (NULL when it is no string)."""
+        if self.name == "postgres":
+            raw = fn("jsonb_extract_path_text", fn("jsonb_build_array", h.root), exp.Literal.string("0"))
+        elif self.name == "sqlite":
+            raw = fn("json_extract", h.root, self._sqlite_path(h))
+        else:
+            raw = fn("json_extract_string", h.root, exp.Literal.string("$"))
+        return self._guarded(h, "string", raw)
+
+    def number(self, h: Handle) -> exp.Expression:
+        if self.name == "postgres":
+            raw = fn("jsonb_extract_path_text", fn("jsonb_build_array", h.root), exp.Literal.string("0"))
+            return exp.Cast(this=self._guarded(h, "number", raw), to=exp.DataType.build("NUMERIC", dialect="postgres"))
+        if self.name == "sqlite":
+            return self._guarded(h, "number", fn("json_extract", h.root, self._sqlite_path(h)))
+        raw = fn("json_extract_string", h.root, exp.Literal.string("$"))
+        return exp.Cast(this=self._guarded(h, "number", raw), to=exp.DataType.build("DOUBLE"))
+
+    def number_param(self, value: int | float) -> exp.Expression:
+        if self.name == "postgres":
+            return self.param(repr(value) if isinstance(value, float) else str(value), "NUMERIC")
+        if self.name == "duckdb":
+            return self.param(float(value), "DOUBLE")
+        return self.param(value)
+
+    def boolean(self, h: Handle) -> exp.Expression:
+        """1 for true, 0 for false, NULL for anything else (so booleans order as Python's do)."""
+        if self.name == "sqlite":
+            t = self.type_name(h)
+            return exp.Case(
+                ifs=[
+                    exp.If(this=exp.EQ(this=t, expression=exp.Literal.string("true")), true=exp.Literal.number(1)),
+                    exp.If(this=exp.EQ(this=t, expression=exp.Literal.string("false")), true=exp.Literal.number(0)),
+                ]
+            )
+        if self.name == "postgres":
+            raw = fn("jsonb_extract_path_text", fn("jsonb_build_array", h.root), exp.Literal.string("0"))
+        else:
+            raw = fn("json_extract_string", h.root, exp.Literal.string("$"))
+        return self._guarded(
+            h,
+            "boolean",
+            exp.Case(ifs=[exp.If(this=exp.EQ(this=raw, expression=exp.Literal.string("true")), true=exp.Literal.number(1))],
+                     default=exp.Literal.number(0)),
+        )
+
+    def elements(self, h: Handle, body: Pred) -> exp.Expression:
+        """Whether some element of the array ``h`` satisfies ``body`` (false when ``h`` is no array)."""
+        a = self.alias()
+        if self.name == "sqlite":
+            src = exp.Table(this=fn("json_each", h.root, self._sqlite_path(h)), alias=exp.TableAlias(this=exp.to_identifier(a)))
+            inner = Handle(h.root, exp.column("fullkey", table=a))
+            where = exp.and_(self.is_kind(h, "array"), body(inner))
+            return exp.Exists(this=sqlglot.select(exp.Literal.number(1)).from_(src).where(where))
+        if self.name == "postgres":
+            arr = exp.Case(
+                ifs=[exp.If(this=self.is_kind(h, "array"), true=h.root)],
+                default=exp.Cast(this=exp.Literal.string("[]"), to=exp.DataType.build("JSONB", dialect="postgres")),
+            )
+            src = exp.Table(
+                this=fn("jsonb_array_elements", arr),
+                alias=exp.TableAlias(this=exp.to_identifier(a), columns=[exp.to_identifier("v")]),
+            )
+            return exp.Exists(
+                this=sqlglot.select(exp.Literal.number(1)).from_(src).where(body(Handle(exp.column("v", table=a))))
+            )
+        json_list = exp.DataType.build("JSON[]", dialect="duckdb")
+        arr = exp.Case(
+            ifs=[exp.If(this=self.is_kind(h, "array"), true=exp.Cast(this=h.root, to=json_list))],
+            default=exp.Cast(this=exp.Array(expressions=[]), to=json_list.copy()),
+        )
+        sub = sqlglot.select(exp.alias_(fn("unnest", arr), "v")).subquery(a)
+        return exp.Exists(this=sqlglot.select(exp.Literal.number(1)).from_(sub).where(body(Handle(exp.column("v", table=a)))))
+
+    # -- strings --
+    def casefold(self, t: exp.Expression) -> exp.Expression | None:
+        """The engine's exact ``str.casefold`` of ``t``, where it has one (SQLite, through register_sqlite)."""
+        return fn("sk_casefold", t) if self.name == "sqlite" else None
+
+    def is_ascii(self, t: exp.Expression) -> exp.Expression:
+        if self.name == "duckdb":
+            return exp.EQ(this=fn("strlen", t), expression=fn("length", t))
+        return exp.EQ(this=fn("octet_length", t), expression=fn("length", t))
+
+    def string_param(self, s: str) -> exp.Expression:
+        return self.param(s, "TEXT") if self.name == "postgres" else self.param(s)
+
+    def ordered_text(self, t: exp.Expression) -> exp.Expression:
+        """``t`` compared by code point, as Python compares strings."""
+        if self.name == "postgres":
+            return exp.Collate(this=t, expression=exp.Identifier(this="C", quoted=True))
+        return t
+
+    def has_substring(self, t: exp.Expression, needle: exp.Expression) -> exp.Expression:
+        f = "instr" if self.name == "sqlite" else "strpos"
+        return exp.GT(this=fn(f, t, needle), expression=exp.Literal.number(0))
+
+    def has_prefix(self, t: exp.Expression, needle: str) -> exp.Expression:
+        if self.name == "sqlite":
+            return exp.EQ(this=fn("substr", t, exp.Literal.number(1), exp.Literal.number(len(needle))),
+                          expression=self.param(needle))
+        return fn("starts_with", t, self.string_param(needle))
+
+    def has_suffix(self, t: exp.Expression, needle: str) -> exp.Expression:
+        if self.name == "sqlite":
+            return exp.EQ(this=fn("substr", t, exp.Literal.number(-len(needle))), expression=self.param(needle))
+        if self.name == "duckdb":
+            return fn("ends_with", t, self.param(needle))
+        return exp.EQ(this=fn("right", t, exp.Literal.number(len(needle))), expression=self.string_param(needle))
+
+    def regex(self, t: exp.Expression, pattern: str, fold: bool) -> exp.Expression | None:
+        """An exact RE2 search, where the engine runs RE2 (DuckDB natively, SQLite through register_sqlite)."""
+        if self.name == "sqlite":
+            return fn("sk_iregexp" if fold else "regexp", self.param(pattern), t)
+        if self.name == "duckdb":
+            args = [t, self.param(pattern)]
+            if fold:
+                args.append(exp.Literal.string("i"))
+            return fn("regexp_matches", *args)
+        return None
+
+    # -- reading a path the way paths.read does --
+    def found(self, segments: tuple[str, ...], pred: Pred) -> exp.Expression:
+        """Whether some value found at ``segments`` (fan-out included) satisfies ``pred``."""
+        doc = self.doc()
+        return self._steps(doc, segments, pred, top=True)
+
+    def _steps(self, h: Handle, segments: tuple[str, ...], pred: Pred, top: bool = False) -> exp.Expression:
+        if not segments:
+            return pred(h)
+        key, rest = segments[0], segments[1:]
+
+        def into(node: Handle) -> exp.Expression:
+            c = self.child(node, key)
+            return all_of([self.is_kind(node, "object"), self.present(c), self._steps(c, rest, pred)])
+
+        if top:
+            return into(h)
+        return any_of([into(h), self.elements(h, into)])
+
+    def candidates(self, segments: tuple[str, ...], pred: Pred) -> exp.Expression:
+        """Whether some candidate (each found value, and the elements of each found list) satisfies ``pred``."""
+        return self.found(segments, lambda h: any_of([pred(h), self.elements(h, pred)]))
+
+
+# -- what a candidate equals --------------------------------------------------------------------------
+
+
+def _equals(d: Dialect, value: Any, fold: bool) -> tuple[Pred, bool, str] | str:
+    """``(per-candidate test, exact, why not)`` of ``json_eq(candidate, value)``, or why it cannot be pushed."""
+    if value is None:
+        return (lambda h: d.is_kind(h, "null")), True, ""
+    if isinstance(value, bool):
+        n = 1 if value else 0
+        return (lambda h: truth(exp.EQ(this=d.boolean(h), expression=exp.Literal.number(n)))), True, ""
+    if isinstance(value, (int, float)):
+        return (lambda h: truth(exp.EQ(this=d.number(h), expression=d.number_param(value)))), True, ""
+    if isinstance(value, str):
+        if semantics.instant(value) is not None:
+            return (lambda h: d.is_kind(h, "string")), False, "a date compares as an instant in any spelling"
+        if not fold:
+            return (lambda h: truth(exp.EQ(this=d.text(h), expression=d.string_param(value)))), True, ""
+        folded = value.casefold()
+
+        def engine_fold(h: Handle) -> exp.Expression:
+            cf = d.casefold(d.text(h))
+            assert cf is not None
+            return truth(exp.EQ(this=cf, expression=d.param(folded)))
+
+        if d.casefold(exp.null()) is not None:
+            return engine_fold, True, ""
+        return _ascii_superset(d, lambda t: exp.EQ(this=exp.Lower(this=t), expression=d.string_param(folded)), folded)
+    return "a list or object operand compares element by element"
+
+
+def _ascii_superset(d: Dialect, test: Callable[[exp.Expression], exp.Expression], folded: str) -> tuple[Pred, bool, str]:
+    """A case-insensitive test as a superset: exact on ASCII strings (where lower() is casefold()), true on the rest."""
+
+    def pred(h: Handle) -> exp.Expression:
+        t = d.text(h)
+        ascii_part = truth(exp.and_(d.is_ascii(t), test(t))) if folded.isascii() else _false()
+        return any_of([ascii_part, truth(exp.not_(d.is_ascii(t)))])
+
+    return pred, False, "no engine function folds case as str.casefold() does (Straße is strasse)"
+
+
+def _row_eq(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
+    got = _equals(d, a.value, a.fold)
+    if isinstance(got, str):
+        return Refused(got)
+    pred, exact, why = got
+    return Pushed(d.candidates(a.segments, pred), exact, why)
+
+
+def _row_in(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
+    tests = []
+    whys = []
+    for option in a.value:
+        got = _equals(d, option, a.fold)
+        if isinstance(got, str):
+            return Refused(got)
+        tests.append(got[0])
+        if not got[1]:
+            whys.append(got[2])
+    return Pushed(d.candidates(a.segments, lambda h: any_of([t(h) for t in tests])), not whys, "; ".join(dict.fromkeys(whys)))
+
+
+_COMPARE: dict[str, type[exp.Expression]] = {"gt": exp.GT, "lt": exp.LT, "gte": exp.GTE, "lte": exp.LTE}
+
+
+def _row_ordering(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
+    op = _COMPARE[a.operator]
+    v = a.value
+    if isinstance(v, bool):
+        n = 1 if v else 0
+        return Pushed(d.candidates(a.segments, lambda h: truth(op(this=d.boolean(h), expression=exp.Literal.number(n)))))
+    if isinstance(v, (int, float)):
+        return Pushed(d.candidates(a.segments, lambda h: truth(op(this=d.number(h), expression=d.number_param(v)))))
+    if isinstance(v, str):
+        if semantics.instant(v) is not None:
+            return Pushed(d.candidates(a.segments, lambda h: d.is_kind(h, "string")), False,
+                          "a date orders as an instant against dates, by code point against other strings")
+        return Pushed(d.candidates(a.segments, lambda h: truth(op(this=d.ordered_text(d.text(h)), expression=d.string_param(v)))))
+    return Refused("no ordering of this operand")
+
+
+def _row_contains(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
+    needle = a.value
+    member = _equals(d, needle, a.fold)
+    if isinstance(member, str):
+        return Refused(member)
+    elem_pred, exact, why = member
+    sub: Callable[[Handle], exp.Expression] | None = None
+    if isinstance(needle, str):
+        if not a.fold:
+            sub = lambda h: truth(d.has_substring(d.text(h), d.string_param(needle)))  # noqa: E731
+        else:
+            folded = needle.casefold()
+            cf = d.casefold(exp.null())
+            if cf is not None:
+                sub = lambda h: truth(d.has_substring(d.casefold(d.text(h)) or exp.null(), d.param(folded)))  # noqa: E731
+            else:
+                pred, _, w = _ascii_superset(d, lambda t: d.has_substring(exp.Lower(this=t), d.string_param(folded)), folded)
+                sub = pred
+                exact, why = False, w
+    def test(h: Handle) -> exp.Expression:
+        parts = [d.elements(h, elem_pred)]
+        if sub is not None:
+            parts.insert(0, sub(h))
+        return any_of(parts)
+
+    return Pushed(d.found(a.segments, test), exact, why)
+
+
+def _affix(kind: Literal["prefix", "suffix"]) -> Row:
+    def row(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
+        needle: str = a.value
+        if needle == "":
+            return Pushed(d.candidates(a.segments, lambda h: d.is_kind(h, "string")))
+        check = d.has_prefix if kind == "prefix" else d.has_suffix
+        if not a.fold:
+            return Pushed(d.candidates(a.segments, lambda h: truth(check(d.text(h), needle))))
+        folded = needle.casefold()
+        if d.casefold(exp.null()) is not None:
+            return Pushed(d.candidates(a.segments, lambda h: truth(check(d.casefold(d.text(h)) or exp.null(), folded))))
+        pred, _, why = _ascii_superset(d, lambda t: check(exp.Lower(this=t), folded), folded)
+        return Pushed(d.candidates(a.segments, pred), False, why)
+
+    return row
+
+
+def _row_regex(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
+    if d.name == "postgres":
+        return Pushed(d.candidates(a.segments, lambda h: d.is_kind(h, "string")), False,
+                      "the engine's regular expressions are not RE2 (PostgreSQL reads \\b as a backspace)")
+    return Pushed(d.candidates(a.segments, lambda h: truth(d.regex(d.text(h), a.value, a.fold) or exp.null())))
+
+
+def _row_text(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
+    return Pushed(d.candidates(a.segments, lambda h: d.is_kind(h, "string")), False,
+                  "word search splits on str.isalnum(), which no engine function does")
+
+
+def _row_exists(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
+    found = d.found(a.segments, lambda h: _true())
+    return Pushed(found if a.value else negation(found))
+
+
+def _row_is_null(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
+    present = d.found(a.segments, lambda h: _true())
+    a_null = d.found(a.segments, lambda h: d.is_kind(h, "null"))
+    if a.value:
+        return Pushed(any_of([negation(present), a_null]))
+    return Pushed(all_of([present, negation(a_null)]))
+
+
+SQL_TABLE: Mapping[str, Row] = {
+    "eq": _row_eq,
+    "gt": _row_ordering,
+    "lt": _row_ordering,
+    "gte": _row_ordering,
+    "lte": _row_ordering,
+    "in": _row_in,
+    "contains": _row_contains,
+    "starts_with": _affix("prefix"),
+    "ends_with": _affix("suffix"),
+    "regex": _row_regex,
+    "exists": _row_exists,
+    "is_null": _row_is_null,
+    "text": _row_text,
+}
+assert not missing_rows(SQL_TABLE), missing_rows(SQL_TABLE)
+
+
+def _checked_row(row: Row) -> Row:
+    def checked(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
+        problem = d.value_problem(a.value)
+        if problem is not None:
+            return Refused(problem)
+        return row(d, a)
+
+    return checked
+
+
+_MARKERS = {"postgres": re.compile(r"%\(sk(\d+)\)s"), "duckdb": re.compile(r"\$sk(\d+)"), "sqlite": re.compile(r":sk(\d+)")}
+_PARAMSTYLE = {"postgres": "%s", "duckdb": "?", "sqlite": "?"}
+DIALECTS: tuple[DialectName, ...] = ("postgres", "duckdb", "sqlite")
+
+
+def to_sql(
+    f: Any,
+    *,
+    dialect: DialectName,
+    column: str = "doc",
+    schema: Any = None,
+    context: Any = None,
+    layout: Literal["json", "columns"] = "json",
+) -> Plan:
+    """A SQL plan for ``f`` over the JSON document column ``column`` (see ``docs/backends.md``)."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}, found {dialect!r}")
+    if layout != "json":
+        raise ValueError("layout='columns' is not available yet; use layout='json'")
+    d = Dialect(dialect, exp.column(column, quoted=True))
+    d.table = {name: _checked_row(row) for name, row in SQL_TABLE.items()}
+    where, residual, issues, parts = build(d, f, context)
+    sql = where.sql(dialect=dialect)
+    order: list[Any] = []
+
+    def marker(m: re.Match[str]) -> str:
+        order.append(d.params[f"sk{m[1]}"])
+        return _PARAMSTYLE[dialect]
+
+    sql = _MARKERS[dialect].sub(marker, sql)
+    return Plan(f"sql:{dialect}", residual, issues, parts, where=sql, params=tuple(order))
