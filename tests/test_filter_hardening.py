@@ -186,3 +186,20 @@ def test_a_lower_case_logical_key_is_a_field_with_a_warning() -> None:
     ]
     assert parse_filter({"Or": []}).warnings[0].hint == "did you mean the logical operator 'OR'?"
     assert parse_filter({"AND": [{"field": "a", "value": 1}]}).warnings == []
+
+
+def test_a_dynamic_value_with_an_extra_key_is_dynamic_and_the_key_is_warned() -> None:
+    spec = {"AND": [{"field": "a", "operator": "in", "value": {"type": "dynamic", "field": "inputs.xs", "x": 1}}]}
+    f = parse_filter(spec)
+    assert f.to_text() == "a IN $inputs.xs"
+    assert [(w.code, w.path, w.severity, w.hint) for w in f.warnings] == [
+        ("unknown_key", ("AND", 0, "value", "x"), "warning", "keys: type, field")
+    ]
+    assert f.matches({"a": 2}, context={"inputs": {"xs": [1, 2]}})
+
+
+def test_a_dynamic_value_without_a_string_field_is_invalid_at_the_value() -> None:
+    for value in ({"type": "dynamic"}, {"type": "dynamic", "field": 3}, {"type": "dynamic", "feild": "inputs.x"}):
+        with pytest.raises(FilterError) as err:
+            parse_filter({"AND": [{"field": "a", "value": value}]})
+        assert [(i.code, i.path) for i in err.value.issues] == [("invalid_operand", ("AND", 0, "value"))]

@@ -103,12 +103,13 @@ PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def freeze_operand(value: Any) -> Any:
-    """A condition's value in canonical form; a well-formed DynamicValue dict becomes a DynamicRef."""
+    """A condition's value in canonical form; a DynamicValue (``type`` dynamic, a string ``field``) a DynamicRef."""
     if value.__class__ in PLAIN_SCALARS:
         return value
     if isinstance(value, Mapping) and value.get("type") == "dynamic":
         ref = value.get("field")
-        if isinstance(ref, str) and set(value) <= {"type", "field"}:
+        # the contract's DynamicValue admits other keys: they do not make it a literal (the JSON reader warns)
+        if isinstance(ref, str):
             return DynamicRef(ref)
     return freeze_value(value)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from schemakit._contract.keywords import unknown_keys
 from schemakit._contract.operators import DEFAULT_OPERATOR, FILTER_OPERATORS, FLAG_OPERATORS, JSON_SYNONYMS, is_operator
 from schemakit._contract.paths import path_problem
 from schemakit._issues import FilterError, Issue, Path, PathSegment, describe, did_you_mean_hint
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
 
 GROUP_KEYS = ("AND", "OR", "NOT")
 CONDITION_KEYS = ("field", "operator", "value")
+# DynamicValue in the contract: its own keys; it admits others, which are ignored (and reported)
+DYNAMIC_VALUE_KEYS = ("type", "field")
+_DYNAMIC_EXTRA = "{key} is not a key of a dynamic value; it is ignored"
 _FLAG_HINT = " and ".join(FLAG_OPERATORS) + " take true or false"
 
 
@@ -173,16 +177,20 @@ class JsonReader:
         except RecursionError:
             self.report("invalid_operand", value_path, "the value nests too deeply")
             return None
-        if (
+        if _is_ref(value):
+            self.warnings.extend(
+                unknown_keys(raw_value, DYNAMIC_VALUE_KEYS, value_path, code="unknown_key", message=_DYNAMIC_EXTRA)
+            )
+        elif (
             raw_value.__class__ not in PLAIN_SCALARS
             and isinstance(raw_value, Mapping)
             and raw_value.get("type") == "dynamic"
-            and not _is_ref(value)
         ):
             self.report(
                 "invalid_operand",
                 value_path,
-                "a dynamic value is {'type': 'dynamic', 'field': '<dotted path>'} with nothing else",
+                f"a dynamic value needs 'field', a dotted path string, found {describe(raw_value.get('field'))}",
+                hint="write {'type': 'dynamic', 'field': 'inputs.user_id'}",
             )
             return None
         problem = operand_problem(operator, value)
