@@ -158,3 +158,12 @@ def test_strict_validation_suggests_for_the_first_unknown_keys_and_still_matches
     # the budget belongs to one validation: the next object gets its own
     again = [i for i in compiled.validate(misspelled).issues if i.code == "unknown_field"]
     assert [i.hint for i in again] == [i.hint for i in issues]
+
+
+def test_an_empty_blob_property_is_refused_as_the_contract_sets_min_length_one() -> None:
+    compiled = compile_schema({"properties": {"img": {"type": "image"}}})
+    result = compiled.validate({"blobs": [{"property": "", "type": "image", "data": "https://x.test/a.png"}]})
+    assert [(i.code, i.path, i.message) for i in result.issues] == [
+        ("invalid_request", ("blobs", 0, "property"), "a blob 'property' must not be empty; name a file field")
+    ]
+    assert not compiled.is_valid({"blobs": [{"property": "", "type": "image", "data": "https://x.test/a.png"}]})

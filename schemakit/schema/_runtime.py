@@ -24,7 +24,7 @@ from schemakit.schema._blobs import Problem, describe, key_prefix_problem
 # Names are at most 255 characters; fuzzy-matching a multi-megabyte key would only burn time.
 _MAX_HINT_WORD = 300
 
-# CreateBlobRequest.property: maxLength 100 in the contract.
+# CreateBlobRequest.property: minLength 1 and maxLength 100 in the contract.
 MAX_BLOB_PROPERTY_LENGTH = 100
 
 _DATE_LABEL = FIELD_TYPES["date"].label
@@ -260,6 +260,8 @@ def add_blob_property_issue(issues: list[Issue], i: int, p: Any, files: Iterable
         issues.append(Issue("invalid_request", path, "a blob needs a 'property' naming a file field of the schema"))
     elif not isinstance(p, str):
         issues.append(Issue("invalid_request", path, f"a blob 'property' must be a string, found {describe(p)}"))
+    elif not str.__len__(p):
+        issues.append(Issue("invalid_request", path, "a blob 'property' must not be empty; name a file field"))
     elif len(p) > MAX_BLOB_PROPERTY_LENGTH:
         issues.append(
             Issue(
