@@ -825,7 +825,7 @@ def _cli(*args: str, files: Mapping[str, str]) -> list[Issue]:
     with tempfile.TemporaryDirectory() as tmp, _cwd(tmp), contextlib.redirect_stdout(out):
         for name, text in files.items():
             Path(tmp, name).write_text(text, encoding="utf-8")
-        main([*args, "--format", "json"])
+        main([args[0], "--format", "json", *args[1:]])
     report = json.loads(out.getvalue())
     return [
         Issue(i["code"], tuple(_unpointer(i["pointer"])), i["message"], i["hint"], i["severity"])
@@ -871,3 +871,61 @@ def run_example(entry: CodeEntry) -> list[Issue]:
     if found is None:
         raise ValueError(f"{entry.code}: the example's value has no issues: {value!r}")
     return list(found)
+
+
+# --- the reference page ----------------------------------------------------------------------------------------
+
+
+def reference_markdown() -> str:
+    """The issue-code reference as Markdown: a section per pillar, an entry per code, with what its example emits.
+
+    The docs build calls this (``docs/_hooks/codes.py``), so every example shown
+    is run and its output printed as the code produces it today.
+    """
+    import inspect
+    import pprint
+
+    out: list[str] = [
+        "The examples run with `schemakit` imported and three helpers defined: `buckets`, one bucket to read",
+        "collections from, `request(...)`, a valid collection request over it with keys replaced, and",
+        "`cli(*args, files=...)`, which runs `schemakit ARGS --format json` in a temporary directory holding",
+        "`files` and returns the issues it reports.\n",
+        "```python",
+        "buckets = " + pprint.pformat(_BUCKETS, width=100, sort_dicts=False),
+        "",
+        inspect.getsource(_request).rstrip(),
+        "```\n",
+    ]
+    by_pillar: dict[str, list[CodeEntry]] = {}
+    for entry in ENTRIES:
+        by_pillar.setdefault(entry.pillars[0], []).append(entry)
+    out.append("| code | severity | pillars | meaning |")
+    out.append("|---|---|---|---|")
+    for entry in sorted(ENTRIES, key=lambda e: e.code):
+        pillars = ", ".join(PILLARS[p] for p in entry.pillars)
+        out.append(f"| [`{entry.code}`](#{entry.code}) | {entry.severity} | {pillars} | {_cell(entry.meaning)} |")
+    out.append("")
+    for pillar, title in PILLARS.items():
+        entries = by_pillar.get(pillar)
+        if not entries:
+            continue
+        out.append(f"## {title}\n")
+        for entry in entries:
+            emitted = [str(i) for i in run_example(entry) if i.code == entry.code]
+            also = [PILLARS[p] for p in entry.pillars[1:]]
+            out.append(f"### `{entry.code}` {{#{entry.code}}}\n")
+            line = f"**Severity:** {entry.severity}."
+            if also:
+                line += " Also emitted by: " + ", ".join(also) + "."
+            out.append(line + "\n")
+            out.append(f"**Meaning:** {entry.meaning}\n")
+            out.append(f"**Fix:** {entry.fix}\n")
+            out.append("**Minimal input:**\n")
+            out.append("```python\n" + entry.example + "\n```\n")
+            out.append("emits:\n")
+            out.append("```text\n" + "\n".join(emitted) + "\n```\n")
+    return "\n".join(out)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
