@@ -19,6 +19,6 @@ def test_the_page_has_examples() -> None:
 def test_each_example_runs(index: int, capsys: pytest.CaptureFixture[str]) -> None:
     exec(compile(BLOCKS[index], f"{DOC.name} example {index + 1}", "exec"), {})
     printed = capsys.readouterr().out
-    # what an example prints is shown in the page, line for line, as comments
+    # what an example prints is shown in the page, line for line, as `#> ` comments (the docs' convention)
     for line in printed.splitlines():
-        assert f"# {line}\n" in BLOCKS[index]
+        assert f"#> {line}\n" in BLOCKS[index]
