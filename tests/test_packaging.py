@@ -111,3 +111,24 @@ def test_sdist_carries_docs_changelog_and_license(tmp_path: Path) -> None:
         names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
     assert {"LICENSE", "CHANGELOG.md", "README.md", "docs/filters.md", "grammar/filter.lark"} <= names
     assert any(n.startswith("schemakit/_contract/") for n in names)
+    # the docs site builds from the sdist alone: its config, its hook and every page it lists
+    assert {"mkdocs.yml", "docs/_hooks/codes.py", "docs/reference/codes.md", ".pre-commit-hooks.yaml"} <= names
+    pages = {str(p.relative_to(ROOT)) for p in (ROOT / "docs").rglob("*.md")}
+    assert pages <= names, sorted(pages - names)
+
+
+def test_license_file_matches_the_declared_license() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["license"] == {"text": "MIT"}
+    assert "License :: OSI Approved :: MIT License" in project["classifiers"]
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n") and "Permission is hereby granted, free of charge" in text
+    assert "The schemakit authors" in text and any(a["name"] == "The schemakit authors" for a in project["authors"])
+
+
+def test_changelog_keeps_an_unreleased_section_above_0_1_0() -> None:
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "keepachangelog.com" in text
+    assert text.index("## [Unreleased]") < text.index("## [0.1.0]")
