@@ -1,0 +1,66 @@
+"""The reference pages cover the code: every public name has an API entry, every page is in the navigation,
+and the issue-code page is the registry's."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from schemakit._contract.codes import ENTRIES, reference_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PUBLIC_MODULES = ["schemakit", "schemakit.schema", "schemakit.filters", "schemakit.mappings", "schemakit.strategies"]
+
+
+def _documented() -> set[str]:
+    text = (DOCS / "reference" / "api.md").read_text(encoding="utf-8")
+    return {m.rsplit(".", 1)[-1] for m in re.findall(r"^::: ([\w.]+)$", text, flags=re.MULTILINE)}
+
+
+@pytest.mark.parametrize("module", [*PUBLIC_MODULES, "schemakit.testing"])
+def test_every_public_name_has_an_api_entry(module: str) -> None:
+    names = set(importlib.import_module(module).__all__) - {"__version__"}
+    missing = names - _documented()
+    assert not missing, f"{module}: add '::: <module>.<name>' entries to docs/reference/api.md for {sorted(missing)}"
+
+
+def test_every_api_entry_names_something_real() -> None:
+    text = (DOCS / "reference" / "api.md").read_text(encoding="utf-8")
+    for target in re.findall(r"^::: ([\w.]+)$", text, flags=re.MULTILINE):
+        module, name = target.rsplit(".", 1)
+        assert hasattr(importlib.import_module(module), name), target
+
+
+def _nav_pages(items: object) -> set[str]:
+    found: set[str] = set()
+    if isinstance(items, str):
+        found.add(items)
+    elif isinstance(items, list):
+        for item in items:
+            found |= _nav_pages(item)
+    elif isinstance(items, dict):
+        for value in items.values():
+            found |= _nav_pages(value)
+    return found
+
+
+def test_every_page_is_in_the_navigation() -> None:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    nav = _nav_pages(config["nav"])
+    pages = {str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md") if "_hooks" not in p.parts}
+    assert pages <= nav, f"pages missing from mkdocs.yml's nav: {sorted(pages - nav)}"
+    assert nav <= pages, f"nav entries without a page: {sorted(nav - pages)}"
+
+
+def test_the_code_reference_is_generated_from_the_registry() -> None:
+    page = (DOCS / "reference" / "codes.md").read_text(encoding="utf-8")
+    assert "<!-- issue-codes -->" in page
+    generated = reference_markdown()
+    for entry in ENTRIES:
+        assert f"### `{entry.code}` {{#{entry.code}}}" in generated, entry.code
+        assert entry.example in generated and entry.fix in generated, entry.code
