@@ -6,7 +6,15 @@ are exactly the records ``f.matches`` accepts. See ``docs/backends.md``.
 """
 
 from schemakit.backends._plan import PLAN_CODES, Part, Plan
+from schemakit.backends._qdrant import QDRANT_TABLE, to_qdrant
 from schemakit.backends._sql import DIALECTS, SQL_TABLE, to_sql
 from schemakit.backends._sqlite import register_sqlite
 
-__all__ = ["DIALECTS", "PLAN_CODES", "SQL_TABLE", "Part", "Plan", "register_sqlite", "to_sql"]
+__all__ = [
+    "DIALECTS",
+    "PLAN_CODES",
+    "QDRANT_TABLE",
+    "SQL_TABLE", "Part", "Plan", "register_sqlite",
+    "to_qdrant",
+    "to_sql",
+]

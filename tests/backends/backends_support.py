@@ -97,6 +97,29 @@ class SqlEngine(Engine):
         return [int(r[0]) for r in self.conn.execute(sql, plan.params).fetchall()]
 
 
+class QdrantEngine(Engine):
+    name = "qdrant"
+
+    def __init__(self) -> None:
+        from qdrant_client import QdrantClient, models
+
+        self.models = models
+        self.client = QdrantClient(":memory:")
+        self.client.create_collection("t", vectors_config=models.VectorParams(size=1, distance=models.Distance.DOT))
+        self.count = 0
+
+    def load(self, records: list[dict[str, Any]]) -> None:
+        m = self.models
+        if self.count:
+            self.client.delete("t", points_selector=m.PointIdsList(points=list(range(self.count))))
+        self.client.upsert("t", [m.PointStruct(id=i, vector=[1.0], payload=r) for i, r in enumerate(records)])
+        self.count = len(records)
+
+    def ids(self, plan: Plan) -> list[int]:
+        points, _ = self.client.scroll("t", scroll_filter=plan.filter, limit=10_000)
+        return sorted(int(p.id) for p in points)
+
+
 def selected(engine: Engine, plan: Plan, records: list[dict[str, Any]]) -> list[int]:
     """The ids the engine returns, kept where the residual holds."""
     return [i for i in engine.ids(plan) if plan.keep(records[i])]
