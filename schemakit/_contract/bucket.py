@@ -20,6 +20,7 @@ from schemakit._contract import paths
 from schemakit._contract.keywords import unknown_keys
 from schemakit._contract.sentinels import NO_DEFAULT, NoDefaultType
 from schemakit._contract.types import ALL_TYPES, FIELD_TYPES, FILE_TYPES, METADATA_TYPES, SCALAR_TYPES, TYPE_ALIASES
+from schemakit._contract.values import plain
 from schemakit._issues import Issue, Path, PathSegment, SchemaDefinitionError, describe, did_you_mean_hint, int_digits
 
 __all__ = [
@@ -516,6 +517,7 @@ def read_bucket(bucket_schema: Any, unique_key: Any = None) -> BucketDefinition:
     """
     if hasattr(bucket_schema, "model_dump"):
         bucket_schema = bucket_schema.model_dump(mode="python", exclude_unset=True, by_alias=True)
+    bucket_schema, unique_key = plain(bucket_schema), plain(unique_key)
     reader = _Reader()
     schema = reader.read_schema(bucket_schema)
     issues = reader.issues
@@ -549,6 +551,7 @@ def read_bucket_request(request: Any) -> BucketDefinition:
     """
     if hasattr(request, "model_dump"):
         request = request.model_dump(mode="python", exclude_unset=True, by_alias=True)
+    request = plain(request)
     if not isinstance(request, Mapping):
         issue = Issue("invalid_schema", (), f"a bucket request must be an object, found {describe(request)}")
         return BucketDefinition(None, (), [issue])

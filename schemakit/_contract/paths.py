@@ -88,7 +88,19 @@ def json_pointer(path: Sequence[str | int]) -> str:
     """RFC 6901 pointer for a path: ``("blobs", 0, "type")`` -> ``"/blobs/0/type"``."""
     if not path:
         return ""
-    return "".join("/" + str(seg).replace("~", "~0").replace("/", "~1") for seg in path)
+    return "".join("/" + _segment_text(seg).replace("~", "~0").replace("/", "~1") for seg in path)
+
+
+# Python refuses to print longer integers (sys.get_int_max_str_digits defaults to 4300)
+_MAX_PRINTED_INT_BITS = 14_000
+
+
+def _segment_text(seg: str | int) -> str:
+    if isinstance(seg, str):
+        return str.__str__(seg)
+    if isinstance(seg, int) and seg.bit_length() > _MAX_PRINTED_INT_BITS:
+        return f"an integer of {seg.bit_length()} bits"
+    return str(seg)
 
 
 # -- against a schema -------------------------------------------------------------------------------

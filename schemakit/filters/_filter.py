@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from schemakit._contract.operators import SPELLINGS, is_operator
 from schemakit._contract.paths import path_problem
+from schemakit._contract.values import plain
 from schemakit._issues import FilterError, Issue, Path, describe
 from schemakit.filters._ast import (
     GROUP_KEY,
@@ -208,9 +209,12 @@ def parse_filter(spec: Any, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Filter:
     sets ``.line`` and ``.column`` (1-based).
     """
     if isinstance(max_depth, bool) or not isinstance(max_depth, int) or max_depth < 1:
-        raise FilterError([Issue("invalid_filter", (), f"max_depth must be a positive integer, found {max_depth!r}")])
+        message = f"max_depth must be a positive integer, found {describe(max_depth)}"
+        raise FilterError([Issue("invalid_filter", (), message)])
     if isinstance(spec, Filter):
         return spec
+    # exact built-in types from here on: a caller's str subclass never runs its __eq__ or __repr__
+    spec = plain(spec)
     if isinstance(spec, str):
         # lark is imported only once a text filter is parsed
         from schemakit.filters._text import parse_text

@@ -12,6 +12,7 @@ from schemakit._contract.paths import FanOut, Segments, candidates, parse, path_
 from schemakit._contract.results import ResultShape
 from schemakit._contract.semantics import instant, is_number
 from schemakit._contract.sentinels import ABSENT
+from schemakit._contract.values import plain
 from schemakit._issues import FilterError, Issue, describe
 from schemakit.filters._filter import Filter, parse_filter
 
@@ -75,7 +76,7 @@ def query(
     _check_pagination(limit, offset)
     keys = _sort_spec(sort)
     flt = _effective_filter(filters, case_sensitive)
-    needle = search if search else None
+    needle = plain(search) if search else None
     if needle is not None and not isinstance(needle, str):
         raise FilterError([Issue("invalid_filter", ("search",), f"search must be a string, found {describe(search)}")])
     folded = needle.casefold() if needle is not None and not case_sensitive else needle
@@ -125,6 +126,7 @@ def _search_paths(records: Any, search_fields: Any) -> list[Segments]:
         )
     else:
         for i, f in enumerate(search_fields):
+            f = plain(f)
             problem = path_problem(f)
             if problem:
                 issues.append(Issue("invalid_argument", ("search_fields", i), problem))

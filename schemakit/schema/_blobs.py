@@ -224,6 +224,7 @@ def blob_problems(blob: Any, ftype: str | None, max_bytes: int) -> tuple[Problem
         if not isinstance(t, str):
             out = [("invalid_request", ("type",), f"a blob 'type' must be a string, found {describe(t)}", None)]
         else:
+            t = str.__str__(t)  # a str subclass's own methods never run
             tl = t.lower()
             if tl == "auto":
                 auto = True

@@ -217,6 +217,8 @@ class Vocabulary(frozenset[str]):
 def add_unknown_fields(issues: list[Issue], path: Path, value: dict[Any, Any], known: frozenset[str]) -> None:
     index = known.suggester() if isinstance(known, Vocabulary) else Suggester(sorted(known))
     for k in value:
+        if isinstance(k, str):
+            k = str.__str__(k)  # a str subclass's own __hash__, __eq__ and __repr__ never run
         if k in known:
             continue
         seg = k if isinstance(k, str) else _key_text(k)
