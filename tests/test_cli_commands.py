@@ -34,7 +34,9 @@ def test_check_schema_reports_every_problem_with_its_line() -> None:
     result = run("check-schema", broken, "-f", "json")
     assert result.code == 1
     doc = result.json()
-    assert doc["summary"]["objects"] == 1 and doc["summary"]["invalid"] == 1
+    # schemas are counted as schemas
+    assert doc["summary"]["schemas"] == 1 and doc["summary"]["invalid"] == 1
+    assert "objects" not in doc["summary"]
     assert doc["summary"]["issues"] == len(doc["issues"]) > 3
     text = broken.read_text().splitlines()
     for issue in doc["issues"]:
@@ -119,7 +121,8 @@ def test_check_pipeline_json_format_counts_collections() -> None:
     doc = run("check-pipeline", manifest, "-f", "json").json()
     summary = doc["summary"]
     assert summary["files"] == 1
-    assert summary["objects"] == summary["valid"] + summary["invalid"]
+    assert summary["collections"] == summary["valid"] + summary["invalid"]
+    assert "objects" not in summary
     assert summary["invalid"] > 0
     assert summary["issues"] == len(doc["issues"]) == sum(summary["by_code"].values())
     assert {i["severity"] for i in doc["issues"]} == {"error", "warning"}

@@ -125,7 +125,10 @@ def test_json_format_structure(bucket: Path, mixed: Path) -> None:
         "valid": 2,
         "invalid": 3,
         "issues": 3,
+        "errors": 3,
+        "warnings": 0,
         "by_code": {"duplicate_unique_key": 1, "invalid_json": 1, "type_mismatch": 1},
+        "bucket_schemas": [str(bucket)],
     }
     for issue in doc["issues"]:
         assert list(issue) == ["file", "line", "pointer", "code", "message", "hint", "severity"]
@@ -142,7 +145,17 @@ def test_json_format_when_all_valid(bucket: Path, tmp_path: Path) -> None:
     data = write_jsonl(tmp_path / "ok.jsonl", [good("A")])
     doc = run("validate", bucket, data, "-f", "json").json()
     assert doc == {
-        "summary": {"files": 1, "objects": 1, "valid": 1, "invalid": 0, "issues": 0, "by_code": {}},
+        "summary": {
+            "files": 1,
+            "objects": 1,
+            "valid": 1,
+            "invalid": 0,
+            "issues": 0,
+            "errors": 0,
+            "warnings": 0,
+            "by_code": {},
+            "bucket_schemas": [str(bucket)],
+        },
         "issues": [],
     }
 

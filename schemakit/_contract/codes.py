@@ -706,11 +706,12 @@ _COLLECTIONS: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code="unknown_key",
-        pillars=("collections",),
+        pillars=("collections", "cli"),
         severity="warning",
         meaning=(
             "A key the contract does not define in a collection request, its source, feature_extractor, an "
-            "InputMapping or a FieldPassthrough; it is ignored."
+            "InputMapping or a FieldPassthrough, or a key the CLI's configuration ([tool.schemakit], "
+            "schemakit.toml, a bucket entry) does not define; it is ignored."
         ),
         fix="Correct the spelling the hint suggests, or remove the key.",
         example="schemakit.resolve_collection(request(descripton='titles'), buckets=buckets)",
@@ -746,6 +747,50 @@ _COLLECTIONS: tuple[CodeEntry, ...] = (
 
 _CLI: tuple[CodeEntry, ...] = (
     CodeEntry(
+        code="compression_mismatch",
+        pillars=("cli",),
+        severity="warning",
+        meaning="A data file whose name and content disagree about compression (gzip data in data.jsonl, "
+        "plain text in data.jsonl.gz); it is read as what its first bytes say.",
+        fix="Name the file after what it holds (.gz, .bz2, .xz, .zst), or pass --input-format.",
+        example=(
+            "cli('validate', 'schema.json', 'data.jsonl.gz',\n"
+            "    files={'schema.json': '{\"properties\": {}}', 'data.jsonl.gz': '{}\\n'})"
+        ),
+    ),
+    CodeEntry(
+        code="corrupt_input",
+        pillars=("cli",),
+        severity="error",
+        meaning="Compressed data that stops decompressing part way (corrupt or truncated); "
+        "the objects before that point are still checked.",
+        fix="Recreate the file, or check that its download or copy completed.",
+        example=(
+            "cli('validate', 'schema.json', 'data.jsonl.bz2',\n"
+            "    files={'schema.json': '{\"properties\": {}}', 'data.jsonl.bz2': 'BZh9 not bzip2 data'})"
+        ),
+    ),
+    CodeEntry(
+        code="empty_glob",
+        pillars=("cli",),
+        severity="warning",
+        meaning="A data glob of a configured bucket that matches no file.",
+        fix="Correct the pattern (it is relative to the configuration file's directory), or remove it.",
+        example=(
+            "cli('validate', files={'schema.json': '{\"properties\": {}}', 'schemakit.toml':\n"
+            "    '[[buckets]]\\nschema = \"schema.json\"\\ndata = [\"data/*.jsonl\"]\\n'})"
+        ),
+    ),
+    CodeEntry(
+        code="invalid_config",
+        pillars=("cli",),
+        severity="error",
+        meaning="A setting of the configuration ([tool.schemakit] or schemakit.toml) with a value of the wrong "
+        "type or out of its choices, or a bucket without schema or data.",
+        fix="Give the setting a value it takes (see the configuration page); the flag's default applies meanwhile.",
+        example="cli('validate', files={'schemakit.toml': 'jobs = \"two\"\\n'})",
+    ),
+    CodeEntry(
         code="invalid_json",
         pillars=("cli",),
         severity="error",
@@ -763,6 +808,18 @@ _CLI: tuple[CodeEntry, ...] = (
         meaning="A YAML manifest that cannot be parsed.",
         fix="Correct the YAML at the line and column shown.",
         example="cli('check-pipeline', 'pipeline.yaml', files={'pipeline.yaml': 'buckets: [\\n'})",
+    ),
+    CodeEntry(
+        code="json_lines_in_json_file",
+        pillars=("cli",),
+        severity="warning",
+        meaning="A .json data file that holds JSON Lines (one value a line) rather than one JSON document; "
+        "it is read as JSON Lines.",
+        fix="Name the file .jsonl, or pass --input-format jsonl.",
+        example=(
+            "cli('validate', 'schema.json', 'data.json',\n"
+            "    files={'schema.json': '{\"properties\": {}}', 'data.json': '{}\\n{}\\n'})"
+        ),
     ),
 )
 

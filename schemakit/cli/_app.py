@@ -13,7 +13,8 @@ from typing import ParamSpec
 import click
 
 from schemakit.cli._errors import OutputClosed
-from schemakit.cli._report import FORMATS
+from schemakit.cli._inputs import INPUT_FORMATS
+from schemakit.cli._options import ReportCommand, build_reporting, report_options
 
 P = ParamSpec("P")
 
@@ -32,18 +33,6 @@ def _pipe_guard(fn: Callable[P, int]) -> Callable[P, int]:
 
 
 _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-format_option = click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text: file:line: pointer: code: message (hint); json: one document; github: workflow annotations.",
-)
-quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print the issues only, no summary or progress.")
-
 
 def _version() -> str:
     import schemakit
@@ -67,78 +56,156 @@ def cli() -> None:
     """
 
 
-@cli.command(context_settings=_CONTEXT, short_help="Validate objects against a bucket schema.")
-@click.argument("schema", metavar="SCHEMA")
-@click.argument("data", nargs=-1, required=True, metavar="DATA...")
-@format_option
+@cli.command(cls=ReportCommand, context_settings=_CONTEXT, short_help="Validate objects against a bucket schema.")
+@click.argument("args", nargs=-1, metavar="[SCHEMA] [DATA]...")
+@click.option(
+    "--schema",
+    "-s",
+    "schema_option",
+    metavar="SCHEMA",
+    help="The bucket schema; every argument is then DATA (the form the pre-commit hooks use).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    help="Read this configuration file instead of the pyproject.toml/schemakit.toml found from the working directory.",
+)
+@report_options
 @click.option(
     "--max-issues", type=click.IntRange(min=0), metavar="N", help="Print at most N issues (counting goes on)."
 )
 @click.option("--fail-fast", is_flag=True, help="Stop at the first invalid object.")
-@click.option("--strict", is_flag=True, help="Unknown fields are errors (unknown_field).")
+@click.option("--strict/--no-strict", default=None, help="Unknown fields are errors (unknown_field).")
 @click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
+    default=None,
     metavar="N",
-    help="Worker processes for JSON Lines input (0: one per CPU); never more than the CPUs available to"
+    help="Worker processes (0: one per CPU; default 1); never more than the CPUs available to"
     " this process or the blocks of input (512 KB each); output is identical to --jobs 1.",
 )
-@quiet_option
+@click.option(
+    "--input-format",
+    type=click.Choice(INPUT_FORMATS),
+    default=None,
+    help="How to read DATA: jsonl (one object a line), json (one document: an object, a list or a batch),"
+    " auto (by the name; a .json file holding JSON Lines is read as lines, with a warning). Default auto.",
+)
+@click.option(
+    "--write-normalized",
+    metavar="DIR",
+    help="Write each valid object as validated (defaults filled, blob types lower-cased) to DIR,"
+    " one JSON Lines file per input file.",
+)
 @_pipe_guard
 def validate(
-    schema: str,
-    data: tuple[str, ...],
-    fmt: str,
+    args: tuple[str, ...],
+    schema_option: str | None,
+    config_path: str | None,
+    formats: tuple[str, ...],
+    output_files: tuple[str, ...],
+    statistics: bool | None,
+    color: str | None,
+    exit_zero: bool | None,
+    quiet: bool,
     max_issues: int | None,
     fail_fast: bool,
-    strict: bool,
-    jobs: int,
-    quiet: bool,
+    strict: bool | None,
+    jobs: int | None,
+    input_format: str | None,
+    write_normalized: str | None,
 ) -> int:
     """Validate objects in DATA against the bucket schema in SCHEMA.
 
     SCHEMA is a bucket_schema ({"properties": ...}) or a whole BucketCreateRequest
     (JSON or YAML); its unique_key is then enforced across all DATA. DATA are
     .jsonl/.ndjson files (one object a line), .json files (an object, a list, or
-    {"objects": [...]}), directories of them, or - for JSON Lines on stdin.
+    {"objects": [...]}), any of them compressed (.gz, .bz2, .xz, .zst: recognised
+    by their first bytes), directories of them, or - for standard input.
+
+    With no arguments, every bucket of the configuration ([tool.schemakit] in
+    pyproject.toml, or schemakit.toml) is validated: each schema against the
+    data its globs name, unique keys across all of them.
 
     \b
     Examples:
       schemakit validate fixtures/buckets/product_catalog.json fixtures/objects/product_catalog.jsonl
-      schemakit validate bucket.yaml big.jsonl --jobs 4 --format github
-      cat objects.jsonl | schemakit validate bucket.json - --format json
+      schemakit validate --schema bucket.yaml big.jsonl.gz --jobs 4 --format github
+      schemakit validate --format github --format sarif -o report.sarif
+      cat objects.json | schemakit validate bucket.json - --input-format json
     """
     from schemakit.cli._check import available_cpus
-    from schemakit.cli._config import ValidateConfig
+    from schemakit.cli._config import BucketTarget, ValidateConfig
+    from schemakit.cli._project import load_config
     from schemakit.cli._validate import run_validate
 
+    project = load_config(config_path)
+    reporting = build_reporting(
+        statistics=statistics, color=color, exit_zero=exit_zero, quiet=quiet, defaults=project
+    )
+    # the legacy form: the first argument is the schema
+    schema: str | None = schema_option if schema_option is not None else (args[0] if args else None)
+    data = args if schema_option is not None else args[1:]
+    targets: tuple[BucketTarget, ...] = ()
+    if schema is None:
+        if project.path is None:
+            raise click.UsageError(
+                "give SCHEMA and DATA, or configure buckets in pyproject.toml ([[tool.schemakit.buckets]])"
+                " or schemakit.toml"
+            )
+        if not project.buckets and not project.issues:
+            raise click.UsageError(f"{project.path} configures no buckets: give SCHEMA and DATA")
+        targets = tuple(project.buckets)
+    elif not data:
+        import os
+
+        wanted = os.path.realpath(schema)
+        targets = tuple(b for b in project.buckets if os.path.realpath(b.schema) == wanted)
+        if not targets:
+            raise click.UsageError("Missing argument 'DATA...' (no configured bucket has this schema).")
     cfg = ValidateConfig(
         schema=schema,
-        data=data,
-        format=fmt,
-        max_issues=max_issues,
+        data=tuple(data),
+        max_issues=max_issues if max_issues is not None else project.get("max-issues"),
         fail_fast=fail_fast,
-        strict=strict,
-        jobs=jobs or available_cpus(),
+        strict=strict if strict is not None else bool(project.get("strict", False)),
+        jobs=(jobs if jobs is not None else int(project.get("jobs", 1))) or available_cpus(),
         quiet=quiet,
+        reporting=reporting,
+        input_format=input_format or str(project.get("input-format", "auto")),
+        write_normalized=write_normalized,
+        targets=targets,
+        config_issues=tuple(project.issues),
     )
     return run_validate(cfg)
 
 
-@cli.command("check-schema", context_settings=_CONTEXT, short_help="Report definition errors of bucket schemas.")
+@cli.command(
+    "check-schema",
+    cls=ReportCommand,
+    context_settings=_CONTEXT,
+    short_help="Report definition errors of bucket schemas.",
+)
 @click.argument("schemas", nargs=-1, required=True, metavar="SCHEMA...")
-@format_option
-@quiet_option
+@report_options
 @click.option(
     "--strict",
     is_flag=True,
     help="Keys the contract does not define (unknown_keyword, such as a misspelled 'requird') are errors.",
 )
 @_pipe_guard
-def check_schema(schemas: tuple[str, ...], fmt: str, quiet: bool, strict: bool) -> int:
+def check_schema(
+    schemas: tuple[str, ...],
+    formats: tuple[str, ...],
+    output_files: tuple[str, ...],
+    statistics: bool | None,
+    color: str | None,
+    exit_zero: bool | None,
+    quiet: bool,
+    strict: bool,
+) -> int:
     """Report the definition errors of bucket schemas (bare or in a BucketCreateRequest).
 
     \b
@@ -149,18 +216,30 @@ def check_schema(schemas: tuple[str, ...], fmt: str, quiet: bool, strict: bool) 
     from schemakit.cli._commands import run_check_schema
     from schemakit.cli._config import CheckSchemaConfig
 
-    return run_check_schema(CheckSchemaConfig(schemas, format=fmt, quiet=quiet, strict=strict))
+    reporting = build_reporting(statistics=statistics, color=color, exit_zero=exit_zero, quiet=quiet)
+    return run_check_schema(CheckSchemaConfig(schemas, quiet=quiet, strict=strict, reporting=reporting))
 
 
 @cli.command(
-    "check-pipeline", context_settings=_CONTEXT, short_help="Resolve pipeline manifests and report every problem."
+    "check-pipeline",
+    cls=ReportCommand,
+    context_settings=_CONTEXT,
+    short_help="Resolve pipeline manifests and report every problem.",
 )
 @click.argument("manifests", nargs=-1, required=True, metavar="MANIFEST...")
-@format_option
+@report_options
 @click.option("--show-schemas", is_flag=True, help="Print each collection's input and output schema.")
-@quiet_option
 @_pipe_guard
-def check_pipeline(manifests: tuple[str, ...], fmt: str, show_schemas: bool, quiet: bool) -> int:
+def check_pipeline(
+    manifests: tuple[str, ...],
+    formats: tuple[str, ...],
+    output_files: tuple[str, ...],
+    statistics: bool | None,
+    color: str | None,
+    exit_zero: bool | None,
+    quiet: bool,
+    show_schemas: bool,
+) -> int:
     """Resolve a pipeline manifest (buckets and collections, YAML or JSON) and report every problem.
 
     \b
@@ -171,7 +250,10 @@ def check_pipeline(manifests: tuple[str, ...], fmt: str, show_schemas: bool, qui
     from schemakit.cli._commands import run_check_pipeline
     from schemakit.cli._config import CheckPipelineConfig
 
-    return run_check_pipeline(CheckPipelineConfig(manifests, format=fmt, show_schemas=show_schemas, quiet=quiet))
+    reporting = build_reporting(statistics=statistics, color=color, exit_zero=exit_zero, quiet=quiet)
+    return run_check_pipeline(
+        CheckPipelineConfig(manifests, show_schemas=show_schemas, quiet=quiet, reporting=reporting)
+    )
 
 
 @cli.command("filter", context_settings=_CONTEXT, short_help="Print the records that match a filter.")

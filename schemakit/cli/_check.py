@@ -19,21 +19,26 @@ from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
-from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, cast
 
 from schemakit._issues import Issue
-from schemakit.cli._errors import UserError
 from schemakit.cli._inputs import (
+    FAST_LOADS,
     DataSource,
+    InputReadError,
     JsonItem,
     JsonTooDeep,
+    decode_text,
+    dumps_line,
     iter_json_items,
     json_error_message,
     json_line_of,
+    loads,
+    needs_exact_decode,
+    open_source,
     plain_problem,
-    read_text,
-    stdin_binary,
+    read_errors,
+    read_source_bytes,
 )
 
 # Block sizes bound memory: a block's findings are held until merged, and a block of short,
@@ -81,9 +86,12 @@ class Chunk(NamedTuple):
     lines: int
     nbytes: int
     findings: list[Finding]
+    # with --write-normalized: (ordinal, JSON line) of each object that passed, in order
+    normalized: list[tuple[int, bytes]] | None = None
 
 
 def invalid_json_issue(exc: ValueError | RecursionError, *, jsonl: bool) -> Issue:
+    """The issue of a line or file that does not decode (``exc`` from :func:`~schemakit.cli._inputs.loads`)."""
     if isinstance(exc, RecursionError):
         exc = JsonTooDeep()
     if isinstance(exc, json.JSONDecodeError):
@@ -95,11 +103,33 @@ def invalid_json_issue(exc: ValueError | RecursionError, *, jsonl: bool) -> Issu
     return Issue("invalid_json", (), message, _JSONL_HINT if jsonl else None)
 
 
-class ObjectChecker:
-    """Validates objects with one compiled schema; lives once per process."""
+def clean_check(compiled: Any) -> Callable[[Any], bool]:
+    """Whether an object has no issue at all: ``is_valid`` that also fails at a warning.
 
-    def __init__(self, compiled: Any) -> None:
+    The compiled schema's own shortcut when it has one (``validate`` runs the
+    same function first); ``is_valid`` would pass an object whose only issues
+    are warnings, and the report must still show those.
+    """
+    found = getattr(compiled, "_is_clean", None)
+    if callable(found):
+        return cast(Callable[[Any], bool], found)
+    validate = compiled.validate
+    return lambda obj: not validate(obj).issues
+
+
+class ObjectChecker:
+    """Checks objects with one compiled schema; lives once per process.
+
+    Every object goes through the generated clean check first; only the objects
+    it rejects go through ``validate`` to build their issues (and, with
+    ``normalized``, every object does, for its normalized form).
+    """
+
+    def __init__(self, compiled: Any, *, normalized: bool = False) -> None:
         self._validate: Callable[[Any], Any] = compiled.validate
+        self._clean = clean_check(compiled)
+        self._normalized = normalized
+        self.normalizing = normalized
         fields = tuple(getattr(compiled, "unique_key_fields", ()) or ())
         self._key: Callable[[Any], Hashable | None] | None = compiled.unique_key_value if fields else None
 
@@ -108,12 +138,18 @@ class ObjectChecker:
         lines = data.split(b"\n")
         if lines[-1] == b"":
             lines.pop()
-        objects, findings = self.check_lines(lines)
+        if self._normalized:
+            out: list[tuple[int, bytes]] = []
+            objects, findings = self._check_normalizing(lines, out)
+            return Chunk(objects, len(lines), len(data), findings, out)
+        objects, findings = self.check_lines(lines, exact=needs_exact_decode(data))
         return Chunk(objects, len(lines), len(data), findings)
 
-    def check_lines(self, lines: Iterable[bytes]) -> tuple[int, list[Finding]]:
+    def check_lines(self, lines: Iterable[bytes], *, exact: bool = True) -> tuple[int, list[Finding]]:
+        """Objects counted and findings of JSON lines; ``exact=False`` lets orjson decode (see needs_exact_decode)."""
         # the hot loop of the CLI: locals only, and nothing kept for an object without findings
-        parse = json.loads  # the C function itself, not the wrapper: this loop runs once per line
+        parse = loads if exact or FAST_LOADS is None else FAST_LOADS
+        clean = self._clean
         validate = self._validate
         key_of = self._key
         findings: list[Finding] = []
@@ -124,24 +160,67 @@ class ObjectChecker:
             lineno += 1
             try:
                 obj = parse(raw)
-            except (ValueError, RecursionError) as exc:
-                if not raw.strip():
-                    continue  # a blank line is no object
-                append(Finding(objects, lineno, (invalid_json_issue(exc, jsonl=True),), None))
-                objects += 1
-                continue
-            issues = validate(obj).issues
-            key = key_of(obj) if key_of is not None else None
-            if issues or key is not None:
-                append(Finding(objects, lineno, tuple(issues), key))
+            except ValueError:
+                try:
+                    obj = loads(raw)  # what orjson refuses and json reads (NaN, a lone surrogate escape)
+                except ValueError as exc:
+                    if not raw.strip():
+                        continue  # a blank line is no object
+                    append(Finding(objects, lineno, (invalid_json_issue(exc, jsonl=True),), None))
+                    objects += 1
+                    continue
+            if key_of is None:
+                if not clean(obj):
+                    issues = validate(obj).issues
+                    if issues:
+                        append(Finding(objects, lineno, tuple(issues), None))
+            else:
+                issues = () if clean(obj) else validate(obj).issues
+                key = key_of(obj)
+                if issues or key is not None:
+                    append(Finding(objects, lineno, tuple(issues), key))
             objects += 1
         return objects, findings
 
-    def check_items(self, items: Iterable[JsonItem]) -> tuple[int, list[Finding]]:
+    def _check_normalizing(self, lines: Iterable[bytes], out: list[tuple[int, bytes]]) -> tuple[int, list[Finding]]:
+        # --write-normalized: every object needs validate's normalized value, so no shortcut
+        validate = self._validate
+        key_of = self._key
+        findings: list[Finding] = []
+        objects = 0
+        lineno = 0
+        for raw in lines:
+            lineno += 1
+            try:
+                obj = loads(raw)
+            except ValueError as exc:
+                if not raw.strip():
+                    continue
+                findings.append(Finding(objects, lineno, (invalid_json_issue(exc, jsonl=True),), None))
+                objects += 1
+                continue
+            result = validate(obj)
+            if result.ok:
+                out.append((objects, dumps_line(result.value)))
+            key = key_of(obj) if key_of is not None else None
+            if result.issues or key is not None:
+                findings.append(Finding(objects, lineno, tuple(result.issues), key))
+            objects += 1
+        return objects, findings
+
+    def check_items(
+        self, items: Iterable[JsonItem], out: list[tuple[int, bytes]] | None = None
+    ) -> tuple[int, list[Finding]]:
         findings: list[Finding] = []
         objects = 0
         for item in items:
-            issues = tuple(i.prefixed(*item.prefix) for i in self._validate(item.value).issues)
+            if out is None and self._clean(item.value):
+                issues: tuple[Issue, ...] = ()
+            else:
+                result = self._validate(item.value)
+                issues = tuple(i.prefixed(*item.prefix) for i in result.issues)
+                if out is not None and result.ok:
+                    out.append((objects, dumps_line(result.value)))
             key = self._key(item.value) if self._key is not None else None
             if issues or key is not None:
                 findings.append(Finding(objects, item.line, issues, key, item.prefix))
@@ -153,11 +232,21 @@ class ObjectChecker:
 
 
 def iter_blocks(stream: IO[bytes], block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
-    """Blocks of whole lines: each ends right after a newline, except the last of the input."""
+    """Blocks of whole lines: each ends right after a newline, except the last of the input.
+
+    A read that fails part way (corrupt or truncated compressed data) raises
+    :class:`InputReadError` after the blocks read so far.
+    """
     carry = b""
     produced = False
+    errors = read_errors()
     while True:
-        data = stream.read(block_bytes)
+        try:
+            data = stream.read(block_bytes)
+        except errors as exc:
+            if carry:
+                yield carry
+            raise InputReadError(str(exc)) from None
         if not data:
             if carry or not produced:
                 # an empty input still gives one (empty) block, so every source reports as a file
@@ -193,33 +282,64 @@ def byte_ranges(path: str, size: int, block_bytes: int = BLOCK_BYTES) -> Iterato
             start = end
 
 
-def _open_source(source: DataSource) -> IO[bytes]:
-    if source.path is None:
-        stream: IO[bytes] = stdin_binary()
-        return stream
-    try:
-        return open(source.path, "rb")
-    except OSError as exc:
-        raise UserError(f"{source.label}: cannot read: {exc.strerror or exc}") from None
-
-
 def json_source_chunk(checker: ObjectChecker, source: DataSource) -> Chunk:
-    """A whole ``.json`` data file as one chunk (line numbers absolute)."""
-    assert source.path is not None
-    text = read_text(source.label)
-    nbytes = source.size or 0
+    """A whole ``.json`` data source as one chunk (line numbers absolute)."""
+    try:
+        raw = read_source_bytes(source)
+    except InputReadError as exc:
+        return Chunk(1, 0, source.size or 0, [Finding(0, 1, (corrupt_input_issue(source, str(exc)),), None)])
+    text = decode_text(source.label, raw)
+    nbytes = source.size or len(raw)
+    out: list[tuple[int, bytes]] | None = [] if checker.normalizing else None
     try:
         items = list(iter_json_items(text))
     except ValueError as exc:
+        if source.auto and holds_json_lines(text):
+            chunk = checker.check_block(text.encode("utf-8", "surrogatepass"))
+            note = Finding(-1, 1, (json_lines_issue(source.label),), None)
+            return chunk._replace(nbytes=nbytes, findings=[note, *chunk.findings])
         line, _, _ = json_error_message(exc)
         return Chunk(1, 0, nbytes, [Finding(0, line, (invalid_json_issue(exc, jsonl=False),), None)])
     findings: list[Finding] = []
     if items and items[0].prefix[:1] == ("objects",) and len(items) > MAX_BATCH_OBJECTS:
         line = json_line_of(text, ("objects",))  # where the list opens
-        findings.append(Finding(-1, line, (batch_too_large_issue(len(items)),), None))
-    objects, item_findings = checker.check_items(items)
+        # the API refuses the whole batch, so none of its objects is stored: all count as invalid
+        findings.append(Finding(-2, line, (batch_too_large_issue(len(items)),), None))
+    objects, item_findings = checker.check_items(items, out)
     findings.extend(item_findings)
-    return Chunk(objects, 0, nbytes, findings)
+    return Chunk(objects, 0, nbytes, findings, out)
+
+
+def holds_json_lines(text: str) -> bool:
+    """Whether a text that is not one JSON document is JSON Lines: two or more lines, the first one whole."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return False
+    try:
+        loads(lines[0])
+    except ValueError:
+        return False
+    return True
+
+
+def json_lines_issue(label: str) -> Issue:
+    return Issue(
+        "json_lines_in_json_file",
+        (),
+        f"{os.path.basename(label)} holds JSON Lines (one value a line), not one JSON document; read as JSON Lines",
+        hint="name it .jsonl, or pass --input-format jsonl",
+        severity="warning",
+    )
+
+
+def corrupt_input_issue(source: DataSource, problem: str) -> Issue:
+    what = f"{source.compression.name} data" if source.compression is not None else "the input"
+    return Issue(
+        "corrupt_input",
+        (),
+        f"{what} is corrupt or truncated: {problem}; the objects before it were checked",
+        hint="recreate the file, or check that its download or copy completed",
+    )
 
 
 def batch_too_large_issue(count: int) -> Issue:
@@ -237,13 +357,21 @@ def serial_chunks(checker: ObjectChecker, sources: Iterable[DataSource]) -> Iter
         if source.kind == "json":
             yield source, json_source_chunk(checker, source)
             continue
-        stream = _open_source(source)
+        yield from ((source, chunk) for chunk in line_chunks(checker.check_block, source))
+
+
+def line_chunks(check: Callable[[bytes], Chunk], source: DataSource) -> Iterator[Chunk]:
+    """The chunks of a JSON Lines source, read here; a read that fails part way ends it with corrupt_input."""
+    stream = open_source(source)
+    try:
         try:
             for block in iter_blocks(stream):
-                yield source, checker.check_block(block)
-        finally:
-            if source.path is not None:
-                stream.close()
+                yield check(block)
+        except InputReadError as exc:
+            yield Chunk(0, 0, 0, [Finding(-1, 1, (corrupt_input_issue(source, str(exc)),), None)])
+    finally:
+        if source.path is not None:
+            stream.close()
 
 
 # --------------------------------------------------------------------------- parallel
@@ -261,22 +389,22 @@ class RangeTask(NamedTuple):
 
 
 class JsonTask(NamedTuple):
-    """A whole ``.json`` data file."""
+    """A whole ``.json`` data source."""
 
-    label: str
+    source: DataSource
 
 
 # A task names its input rather than carrying it where it can: the worker reads
-# file ranges and .json files itself; only stdin travels through the pipe, in blocks.
+# file ranges and .json files itself; only stdin and decompressed data travel through the pipe, in blocks.
 Task = RangeTask | JsonTask | bytes
 
 
-def _init_worker(spec: SchemaSpec) -> None:
+def _init_worker(spec: SchemaSpec, normalized: bool) -> None:
     global _WORKER
     # Ctrl-C reaches the whole process group: the parent reports the interruption once and
     # terminates the pool, so a worker must not print a KeyboardInterrupt traceback of its own
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER = ObjectChecker(spec.compile())
+    _WORKER = ObjectChecker(spec.compile(), normalized=normalized)
 
 
 def available_cpus() -> int:
@@ -308,8 +436,7 @@ def _work(task: Task) -> Chunk:
     if isinstance(task, bytes):
         chunk = _WORKER.check_block(task)
     elif isinstance(task, JsonTask):
-        label = task.label
-        chunk = json_source_chunk(_WORKER, DataSource(label, Path(label), "json", os.path.getsize(label)))
+        chunk = json_source_chunk(_WORKER, task.source)
     else:
         with open(task.path, "rb") as f:
             f.seek(task.start)
@@ -334,15 +461,25 @@ def _from_wire(chunk: Chunk) -> Chunk:
     return chunk._replace(findings=findings)
 
 
-def _tasks(source: DataSource) -> Iterator[Task]:
+def _tasks(source: DataSource) -> Iterator[Task | Chunk]:
+    """The tasks of one source, or a chunk made here (the issue of a read that failed part way)."""
     if source.kind == "json":
-        yield JsonTask(source.label)
-    elif source.path is not None:
+        yield JsonTask(source)
+    elif source.splittable:
+        assert source.path is not None
         path = os.fspath(source.path)
         for start, end in byte_ranges(path, os.path.getsize(path), TASK_BYTES):
             yield RangeTask(path, start, end)
     else:
-        yield from iter_blocks(stdin_binary(), TASK_BYTES)
+        # stdin and compressed files are read (and decompressed) here, in order, and sent in blocks
+        stream = open_source(source)
+        try:
+            yield from iter_blocks(stream, TASK_BYTES)
+        except InputReadError as exc:
+            yield Chunk(0, 0, 0, [Finding(-1, 1, (corrupt_input_issue(source, str(exc)),), None)])
+        finally:
+            if source.path is not None:
+                stream.close()
 
 
 class ParallelChecker:
@@ -354,27 +491,33 @@ class ParallelChecker:
     order, which is all the ordering it needs.
     """
 
-    def __init__(self, spec: SchemaSpec, jobs: int) -> None:
+    def __init__(self, spec: SchemaSpec, jobs: int, *, normalized: bool = False) -> None:
         # fork shares the already-imported validator code (no per-worker import cost); elsewhere,
         # notably macOS, fork is unsafe with system frameworks, and spawn is the platform default
         ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        self._pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(spec,))
+        self._pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(spec, normalized))
         # bounded, unlike Pool.imap, which would drain stdin into its task queue
         self._window = 2 * jobs
 
     def chunks(self, sources: Iterable[DataSource]) -> Iterator[tuple[DataSource, Chunk]]:
-        pending: deque[tuple[DataSource, AsyncResult[Chunk]]] = deque()
+        pending: deque[tuple[DataSource, AsyncResult[Chunk] | Chunk]] = deque()
         for source in sources:
             for task in _tasks(source):
-                pending.append((source, self._pool.apply_async(_work, (task,))))
+                if isinstance(task, Chunk):
+                    pending.append((source, task))
+                else:
+                    pending.append((source, self._pool.apply_async(_work, (task,))))
                 if len(pending) > self._window:
-                    done_source, result = pending.popleft()
-                    yield done_source, _from_wire(result.get())
+                    yield _collect(pending.popleft())
         while pending:
-            done_source, result = pending.popleft()
-            yield done_source, _from_wire(result.get())
+            yield _collect(pending.popleft())
 
     def close(self) -> None:
         # terminate, not join: after --fail-fast the remaining tasks are of no use
         self._pool.terminate()
         self._pool.join()
+
+
+def _collect(entry: tuple[DataSource, AsyncResult[Chunk] | Chunk]) -> tuple[DataSource, Chunk]:
+    source, result = entry
+    return source, result if isinstance(result, Chunk) else _from_wire(result.get())

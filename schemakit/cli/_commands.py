@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from schemakit._issues import FilterError, Issue
-from schemakit.cli._check import BLOCK_BYTES, invalid_json_issue, iter_blocks
+from schemakit.cli._check import BLOCK_BYTES, corrupt_input_issue, invalid_json_issue, iter_blocks
 from schemakit.cli._config import CheckPipelineConfig, CheckSchemaConfig, ExportConfig, FilterConfig
 from schemakit.cli._errors import UserError
 from schemakit.cli._inputs import (
     DataSource,
     DocumentSyntaxError,
+    InputReadError,
+    decode_text,
     discover_data,
     iter_json_items,
     json_error_message,
     load_document,
     loads,
+    open_source,
+    read_source_bytes,
     read_text,
-    stdin_binary,
 )
-from schemakit.cli._report import Reporter, Summary, make_reporter, text_line
+from schemakit.cli._report import Reporter, Summary, open_reporters, text_line
 from schemakit.cli._validate import compile_schema_file, split_schema_document
 
 # --------------------------------------------------------------------------- check-schema
@@ -44,8 +48,18 @@ def schema_issues(document: Any, *, strict: bool = False) -> list[Issue]:
 
 
 def run_check_schema(cfg: CheckSchemaConfig) -> int:
-    reporter = make_reporter(cfg.format, quiet=cfg.quiet)
-    summary = Summary(noun="schema")
+    started = time.perf_counter()
+    with open_reporters(cfg.report, "check-schema") as reporter:
+        summary = Summary(noun="schema")
+        unreadable = _check_schemas(cfg, reporter, summary)
+        summary.elapsed = time.perf_counter() - started
+        reporter.finish(summary)
+    if unreadable:
+        return 2
+    return 1 if summary.invalid and not cfg.report.exit_zero else 0
+
+
+def _check_schemas(cfg: CheckSchemaConfig, reporter: Reporter, summary: Summary) -> int:
     unreadable = 0
     for label in cfg.schemas:
         try:
@@ -55,6 +69,7 @@ def run_check_schema(cfg: CheckSchemaConfig) -> int:
             summary.objects += 1
             _report(reporter, summary, label, exc.line, exc.issue)
             summary.invalid += 1
+            reporter.file_done(label, 1, 1)
             continue
         except UserError as exc:
             # a missing or unreadable file: say so and check the others (exit 2 at the end)
@@ -66,14 +81,13 @@ def run_check_schema(cfg: CheckSchemaConfig) -> int:
         issues = schema_issues(doc.data, strict=cfg.strict)
         for issue in issues:
             _report(reporter, summary, label, doc.line_of(issue.path), issue)
-        if any(i.severity == "error" for i in issues):
+        broken = any(i.severity == "error" for i in issues)
+        if broken:
             summary.invalid += 1
         else:
             summary.valid += 1
-    reporter.finish(summary)
-    if unreadable:
-        return 2
-    return 1 if summary.invalid else 0
+        reporter.file_done(label, 1, int(broken))
+    return unreadable
 
 
 # --------------------------------------------------------------------------- check-pipeline
@@ -114,11 +128,21 @@ def schema_outline(schema: Any, indent: str = "    ") -> str:
 
 
 def run_check_pipeline(cfg: CheckPipelineConfig) -> int:
+    started = time.perf_counter()
+    with open_reporters(cfg.report, "check-pipeline") as reporter:
+        summary = Summary(noun="collection")
+        failed, shown_schemas = _check_pipelines(cfg, reporter, summary)
+        summary.elapsed = time.perf_counter() - started
+        reporter.finish(summary, {"collections": shown_schemas} if cfg.show_schemas else None)
+    return 1 if failed and not cfg.report.exit_zero else 0
+
+
+def _check_pipelines(
+    cfg: CheckPipelineConfig, reporter: Reporter, summary: Summary
+) -> tuple[bool, dict[str, dict[str, Any]]]:
     from schemakit.mappings import resolve_pipeline
 
-    labels, fmt = cfg.manifests, cfg.format
-    reporter = make_reporter(fmt, quiet=cfg.quiet)
-    summary = Summary(noun="collection")
+    labels = cfg.manifests
     failed = False
     shown_schemas: dict[str, dict[str, Any]] = {}
     for label in labels:
@@ -128,6 +152,7 @@ def run_check_pipeline(cfg: CheckPipelineConfig) -> int:
         except DocumentSyntaxError as exc:
             _report(reporter, summary, label, exc.line, exc.issue)
             failed = True
+            reporter.file_done(label, 0, 0)
             continue
         result = resolve_pipeline(doc.data)
         declared = doc.data.get("collections") if isinstance(doc.data, dict) else None
@@ -142,6 +167,7 @@ def run_check_pipeline(cfg: CheckPipelineConfig) -> int:
         summary.objects += len(ids)
         summary.invalid += sum(1 for cid in ids if cid in broken)
         summary.valid += sum(1 for cid in ids if cid not in broken)
+        reporter.file_done(label, len(ids), sum(1 for cid in ids if cid in broken))
         if cfg.show_schemas:
             order = [*result.order, *(cid for cid in result.collections if cid not in result.order)]
             for cid in order:
@@ -152,13 +178,11 @@ def run_check_pipeline(cfg: CheckPipelineConfig) -> int:
                 }
                 key = cid if len(labels) == 1 else f"{label}#{cid}"
                 shown_schemas[key] = schemas
-                if fmt != "json":
-                    body = "\n".join(
-                        f"  {name.replace('_', ' ')}:\n{schema_outline(value)}" for name, value in schemas.items()
-                    )
-                    reporter.section(f"collection {cid} ({label})", body)
-    reporter.finish(summary, {"collections": shown_schemas} if cfg.show_schemas else None)
-    return 1 if failed else 0
+                body = "\n".join(
+                    f"  {name.replace('_', ' ')}:\n{schema_outline(value)}" for name, value in schemas.items()
+                )
+                reporter.section(f"collection {cid} ({label})", body)
+    return failed, shown_schemas
 
 
 # --------------------------------------------------------------------------- filter
@@ -236,27 +260,34 @@ OBJECT_SYSTEM_FIELDS = (
 def _iter_records(source: DataSource, bad: list[tuple[str, int, Issue]]) -> Iterator[Any]:
     """Records of one source in order; malformed lines go to ``bad`` and are skipped."""
     if source.kind == "json":
-        text = read_text(source.label)
+        try:
+            text = decode_text(source.label, read_source_bytes(source))
+        except InputReadError as exc:
+            bad.append((source.label, 1, corrupt_input_issue(source, str(exc))))
+            return
         try:
             for item in iter_json_items(text):
                 yield item.value
         except ValueError as exc:
             bad.append((source.label, json_error_message(exc)[0], invalid_json_issue(exc, jsonl=False)))
         return
-    stream = stdin_binary() if source.path is None else open(source.path, "rb")  # noqa: SIM115 - closed below
+    stream = open_source(source)
     try:
         lineno = 0
-        for block in iter_blocks(stream, BLOCK_BYTES):
-            lines = block.split(b"\n")
-            if lines[-1] == b"":
-                lines.pop()
-            for raw in lines:
-                lineno += 1
-                try:
-                    yield json.loads(raw)
-                except (ValueError, RecursionError) as exc:
-                    if raw.strip():
-                        bad.append((source.label, lineno, invalid_json_issue(exc, jsonl=True)))
+        try:
+            for block in iter_blocks(stream, BLOCK_BYTES):
+                lines = block.split(b"\n")
+                if lines[-1] == b"":
+                    lines.pop()
+                for raw in lines:
+                    lineno += 1
+                    try:
+                        yield loads(raw)
+                    except ValueError as exc:
+                        if raw.strip():
+                            bad.append((source.label, lineno, invalid_json_issue(exc, jsonl=True)))
+        except InputReadError as exc:
+            bad.append((source.label, lineno + 1, corrupt_input_issue(source, str(exc))))
     finally:
         if source.path is not None:
             stream.close()

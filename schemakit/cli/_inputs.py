@@ -11,10 +11,10 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal, cast
 
 from schemakit._issues import Issue
 from schemakit._issues import Path as IssuePath
@@ -43,15 +43,88 @@ def max_json_depth() -> int:
     return max(sys.getrecursionlimit() - 100, 1)
 
 
-def loads(text: str | bytes) -> Any:
-    """``json.loads`` whose every failure is a ValueError: too deep (RecursionError) is :class:`JsonTooDeep`.
 
-    Integers past Python's digit limit already raise ValueError from ``int()``.
+def _fast_decoder() -> Callable[[bytes | str], Any] | None:
+    try:
+        import orjson
+    except ImportError:  # a platform without an orjson wheel: the standard library decodes alone
+        return None
+    return orjson.loads
+
+
+FAST_LOADS: Callable[[bytes | str], Any] | None = _fast_decoder()
+"""orjson's decoder, or None without orjson; only for a hot loop that has checked :func:`needs_exact_decode`
+and falls back to :func:`loads` when it raises."""
+
+# orjson reads an integer past 64 bits as a float; the standard library keeps it exact. A run of 20
+# digits is the only text where the two may differ, so a block holding one is decoded exactly.
+_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{20}")
+_LONG_DIGITS_TEXT = re.compile(r"[0-9]{20}")
+
+
+def needs_exact_decode(data: bytes | str) -> bool:
+    """Whether ``data`` may hold an integer that orjson would not read exactly (one scan of the whole block)."""
+    pattern = _LONG_DIGITS_BYTES if isinstance(data, bytes) else _LONG_DIGITS_TEXT
+    return FAST_LOADS is None or pattern.search(data) is not None  # type: ignore[arg-type]
+
+
+def loads(text: str | bytes) -> Any:
+    """The CLI's one JSON decoder: orjson when it reads ``text`` exactly as ``json.loads`` would, else ``json``.
+
+    Every failure is a ValueError from ``json`` (its messages and positions,
+    whatever orjson said): too deep (RecursionError) is :class:`JsonTooDeep`;
+    integers past Python's digit limit already raise ValueError from ``int()``.
+    What orjson refuses and ``json`` accepts (NaN, lone surrogate escapes,
+    nesting past 1,024 levels) is decoded by ``json``, so both give one meaning.
     """
+    if FAST_LOADS is not None and not needs_exact_decode(text):
+        try:
+            return FAST_LOADS(text)
+        except ValueError:
+            pass
     try:
         return json.loads(text)
     except RecursionError:
         raise JsonTooDeep() from None
+
+
+def _fast_encoder() -> Callable[[Any], bytes] | None:
+    try:
+        import orjson
+    except ImportError:
+        return None
+    return orjson.dumps
+
+
+_FAST_DUMPS = _fast_encoder()
+
+
+def dumps_line(value: Any) -> bytes:
+    """``value`` as one line of JSON (no newline), keys in their order: what ``--write-normalized`` writes.
+
+    orjson where it can write the value; ``json`` for what it cannot (an integer
+    past 64 bits, a lone surrogate, which ``json`` escapes) so every value decoded is written back.
+    A number JSON cannot write (``1e999`` reads as infinity) is refused by both: it is null, as in ``filter``.
+    """
+    if _FAST_DUMPS is not None:
+        try:
+            return _FAST_DUMPS(value)
+        except TypeError:
+            pass
+    try:
+        return json.dumps(value, separators=(",", ":"), allow_nan=False).encode("ascii")
+    except ValueError:
+        return json.dumps(_finite(value), separators=(",", ":"), allow_nan=False).encode("ascii")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and value - value != 0.0:
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 def json_error_message(exc: ValueError) -> tuple[int, int | None, str]:
@@ -77,16 +150,191 @@ def plain_problem(exc: ValueError) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Compression:
+    """A compressed container the data files may come in, recognised by its first bytes."""
+
+    name: str
+    magic: bytes
+    suffix: str
+    opener: Callable[[IO[bytes]], IO[bytes]]
+
+
+def _gzip(raw: IO[bytes]) -> IO[bytes]:
+    import gzip
+
+    return cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
+
+
+def _bz2(raw: IO[bytes]) -> IO[bytes]:
+    import bz2
+
+    return bz2.BZ2File(raw, mode="rb")
+
+
+def _xz(raw: IO[bytes]) -> IO[bytes]:
+    import lzma
+
+    return lzma.LZMAFile(raw, mode="rb")
+
+
+def _zstd(raw: IO[bytes]) -> IO[bytes]:
+    import io
+
+    import zstandard
+
+    # read_across_frames: a file of several frames (zstd -c a b > c) is one stream, as gzip's members are
+    reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+    return io.BufferedReader(cast(Any, reader), 1 << 20)
+
+
+COMPRESSIONS: tuple[Compression, ...] = (
+    Compression("gzip", b"\x1f\x8b", ".gz", _gzip),
+    Compression("bzip2", b"BZh", ".bz2", _bz2),
+    Compression("xz", b"\xfd7zXZ\x00", ".xz", _xz),
+    Compression("zstd", b"\x28\xb5\x2f\xfd", ".zst", _zstd),
+)
+"""The one table of compressions: ``validate`` and ``filter`` read each transparently."""
+
+COMPRESSED_SUFFIXES = tuple(c.suffix for c in COMPRESSIONS)
+MAGIC_BYTES = max(len(c.magic) for c in COMPRESSIONS)
+INPUT_FORMATS = ("auto", "jsonl", "json")
+
+
+def sniff_compression(head: bytes) -> Compression | None:
+    """The compression whose magic bytes start ``head``, or None for plain data."""
+    for comp in COMPRESSIONS:
+        if head.startswith(comp.magic):
+            return comp
+    return None
+
+
+def named_compression(label: str) -> Compression | None:
+    """The compression the file name announces by its last suffix (``x.jsonl.gz``: gzip)."""
+    lower = label.lower()
+    for comp in COMPRESSIONS:
+        if lower.endswith(comp.suffix):
+            return comp
+    return None
+
+
+def data_name(label: str) -> str:
+    """The file name without its compression suffix: what says JSON Lines or JSON."""
+    comp = named_compression(label)
+    return label[: -len(comp.suffix)] if comp is not None else label
+
+
+class InputReadError(Exception):
+    """A data stream that stops being readable part way (corrupt or truncated compressed data)."""
+
+
+@dataclass(frozen=True, slots=True)
 class DataSource:
-    """One input of ``validate``/``filter``: ``label`` is how reports name it (as given, ``-`` for stdin)."""
+    """One input of ``validate``/``filter``: ``label`` is how reports name it (as given, ``-`` for stdin).
+
+    ``kind`` is how its objects are read; ``auto`` is whether that came from
+    the name (``--input-format auto``), so a ``.json`` file that holds JSON
+    Lines may still be read as lines. ``compression`` is what the first bytes
+    say (None for stdin until it is opened), ``named`` what the name says.
+    """
 
     label: str
     path: Path | None
     kind: Literal["jsonl", "json"]
     size: int | None
+    compression: Compression | None = None
+    named: Compression | None = None
+    auto: bool = True
+
+    @property
+    def splittable(self) -> bool:
+        """Whether workers can read byte ranges of it themselves (a plain JSON Lines file)."""
+        return self.path is not None and self.kind == "jsonl" and self.compression is None
+
+    def source_issues(self) -> list[Issue]:
+        """Issues about the file itself, reported before its objects: compressed data under a plain name."""
+        if self.path is None:
+            return []
+        comp, named = self.compression, self.named
+        if comp is not None and named is None and self.auto:
+            return [
+                Issue(
+                    "compression_mismatch",
+                    (),
+                    f"{comp.name} data in a file not named {comp.suffix}; it was decompressed",
+                    hint=f"name it {comp.suffix} or pass --input-format",
+                    severity="warning",
+                )
+            ]
+        if named is not None and comp is not named:
+            found = f"{comp.name} data" if comp is not None else "data that is not compressed"
+            return [
+                Issue(
+                    "compression_mismatch",
+                    (),
+                    f"the name says {named.name} ({named.suffix}) but the file holds {found}; read as {found}",
+                    hint="name the file after what it holds",
+                    severity="warning",
+                )
+            ]
+        return []
 
 
-def discover_data(args: Sequence[str], *, skipped: list[str] | None = None) -> list[DataSource]:
+def open_source(source: DataSource) -> IO[bytes]:
+    """The decompressed bytes of a source (stdin's compression is recognised here, by peeking)."""
+    if source.path is None:
+        raw: IO[bytes] = stdin_binary()
+        peek = getattr(raw, "peek", None)
+        head = peek(MAGIC_BYTES)[:MAGIC_BYTES] if peek is not None else b""
+        comp = sniff_compression(head)
+    else:
+        try:
+            raw = open(source.path, "rb")  # noqa: SIM115 - the caller closes what it gets
+        except OSError as exc:
+            raise UserError(f"{source.label}: cannot read: {exc.strerror or exc}") from None
+        comp = source.compression
+    return comp.opener(raw) if comp is not None else raw
+
+
+_READ_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError)
+
+
+def read_errors() -> tuple[type[BaseException], ...]:
+    """What a decompressing read raises on corrupt or truncated data (zstandard's own error included)."""
+    import lzma
+
+    import zstandard
+
+    return (*_READ_ERRORS, lzma.LZMAError, zstandard.ZstdError)
+
+
+def corrupt_message(source: DataSource, exc: BaseException) -> str:
+    what = f"{source.compression.name} data" if source.compression is not None else "the input"
+    return f"{what} is corrupt or truncated: {exc}"
+
+
+def read_source_bytes(source: DataSource) -> bytes:
+    """The whole decompressed content of a source (a ``.json`` document is parsed whole)."""
+    stream = open_source(source)
+    try:
+        return stream.read()
+    except read_errors() as exc:
+        raise InputReadError(corrupt_message(source, exc)) from None
+    finally:
+        if source.path is not None:
+            stream.close()
+
+
+def decode_text(label: str, raw: bytes) -> str:
+    """UTF-8 text of a file's bytes (a byte order mark dropped), or a UserError naming the file."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{label}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
+
+
+def discover_data(
+    args: Sequence[str], *, skipped: list[str] | None = None, input_format: str = "auto", exclude: Sequence[str] = ()
+) -> list[DataSource]:
     """Expand the DATA arguments into sources, in command-line order, directories sorted.
 
     Every problem with a path the user named (missing, an empty directory) is
@@ -94,22 +342,24 @@ def discover_data(args: Sequence[str], *, skipped: list[str] | None = None) -> l
     instead of after a long run. A file found inside a directory that cannot
     be read (a dangling symbolic link, no permission) is not the user's typo:
     with ``skipped`` given, its message goes there and the other files are
-    still checked (the caller reports it and exits 2 at the end).
+    still checked (the caller reports it and exits 2 at the end). Files in
+    ``exclude`` (the schema of the run, when a hook passes it among the data) are left out.
     """
     sources: list[DataSource] = []
-    seen: set[str] = set()
+    seen: set[str] = {os.path.realpath(e) for e in exclude}
     for arg in args:
         if arg == STDIN:
             if STDIN in seen:
                 raise UserError("-: standard input can be given only once")
             seen.add(STDIN)
-            sources.append(DataSource(STDIN, None, "jsonl", None))
+            kind: Literal["jsonl", "json"] = "json" if input_format == "json" else "jsonl"
+            sources.append(DataSource(STDIN, None, kind, None, auto=input_format == "auto"))
             continue
         path = Path(arg)
         if path.is_dir():
             found = list(_walk_data_dir(arg))
             if not found:
-                raise UserError(f"{arg}: directory holds no {', '.join(DATA_SUFFIXES)} files")
+                raise UserError(f"{arg}: directory holds no {', '.join(DATA_SUFFIXES)} files (compressed or not)")
             candidates = found
         elif path.is_file():
             candidates = [arg]
@@ -125,7 +375,7 @@ def discover_data(args: Sequence[str], *, skipped: list[str] | None = None) -> l
                 continue
             seen.add(key)
             try:
-                sources.append(_source_for(label))
+                sources.append(source_for(label, input_format))
             except UserError as exc:
                 if skipped is None or label == arg:
                     raise
@@ -138,19 +388,36 @@ def _walk_data_dir(root: str) -> Iterator[str]:
         # hidden directories are VCS or tool state (.git, .venv), never data
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.lower().endswith(DATA_SUFFIXES) and not name.startswith("."):
+            if data_name(name).lower().endswith(DATA_SUFFIXES) and not name.startswith("."):
                 yield os.path.join(dirpath, name)
 
 
-def _source_for(label: str) -> DataSource:
+def source_for(label: str, input_format: str = "auto") -> DataSource:
+    """Describe one data file: its format (from ``input_format`` or its name) and its compression."""
     path = Path(label)
     if not path.exists():
         # a dangling symbolic link in a data directory: the file it names is missing
         raise UserError(f"{label}: no such file (a symbolic link to a missing file)")
     if not os.access(label, os.R_OK):
         raise UserError(f"{label}: permission denied")
-    kind: Literal["jsonl", "json"] = "json" if label.lower().endswith(JSON_SUFFIXES) else "jsonl"
-    return DataSource(label, path, kind, path.stat().st_size)
+    try:
+        with open(label, "rb") as f:
+            head = f.read(MAGIC_BYTES)
+    except OSError as exc:
+        raise UserError(f"{label}: cannot read: {exc.strerror or exc}") from None
+    if input_format == "auto":
+        kind: Literal["jsonl", "json"] = "json" if data_name(label).lower().endswith(JSON_SUFFIXES) else "jsonl"
+    else:
+        kind = "json" if input_format == "json" else "jsonl"
+    return DataSource(
+        label,
+        path,
+        kind,
+        path.stat().st_size,
+        compression=sniff_compression(head),
+        named=named_compression(label),
+        auto=input_format == "auto",
+    )
 
 
 def stdin_binary() -> Any:
