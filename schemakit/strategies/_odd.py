@@ -51,6 +51,19 @@ class Str(str):
     """A str subclass."""
 
 
+class HostileStr(str):
+    """A str subclass whose comparisons and representation raise: text that must be read as text."""
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("__eq__ raised")
+
+    def __hash__(self) -> int:
+        return str.__hash__(self)
+
+    def __repr__(self) -> str:
+        raise RuntimeError("__repr__ raised")
+
+
 def nested(depth: int, *, kind: str = "list") -> Any:
     """A value nested ``depth`` levels deep, built without recursion."""
     value: Any = 0
@@ -96,6 +109,11 @@ def corpus() -> list[Any]:
         {"a": Hostile()},
         {"properties": Hostile()},
         {"AND": [Hostile()]},
+        HostileStr("AND"),
+        {HostileStr("AND"): [{HostileStr("field"): HostileStr("a"), "value": HostileStr("x")}]},
+        {HostileStr("and"): 1},
+        {"properties": {HostileStr("a.b"): {"type": HostileStr("strng"), HostileStr("requird"): True}}},
+        {HostileStr("bucket_schem"): {}, "unique_key": {"fields": [HostileStr("a")]}},
         True,
         None,
     ]
