@@ -13,7 +13,9 @@ you add a new way to build an issue):
 - the default of a parameter named ``code``; an assignment to a name ``code``;
 - a ``"code": ...`` entry of a dict display;
 - a problem tuple ``(code, (path...), message, ...)`` as the blob checks build;
-- either branch of a conditional expression in any of these places.
+- either branch of a conditional expression in any of these places;
+- in any of these places, a name bound at a module's top level to a string
+  (``CODE_OR = "pushdown_or_residual"``) stands for that string.
 """
 
 from __future__ import annotations
@@ -64,11 +66,26 @@ def emitted_codes() -> dict[str, list[str]]:
     """Every code string the package's source gives to an issue, with where (file:line)."""
     trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted(PACKAGE.rglob("*.py"))}
     takes = _code_positions(trees)
+    constants: dict[str, set[str]] = {}
+    for tree in trees.values():
+        for stmt in tree.body:
+            if (
+                isinstance(stmt, ast.Assign)
+                and isinstance(stmt.value, ast.Constant)
+                and isinstance(stmt.value.value, str)
+                and CODE_SHAPE.match(stmt.value.value)
+            ):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        constants.setdefault(target.id, set()).add(stmt.value.value)
     found: dict[str, list[str]] = {}
 
     def add(value: ast.expr | None, path: Path, line: int) -> None:
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             found.setdefault(value.value, []).append(f"{path.relative_to(PACKAGE.parent)}:{line}")
+        elif isinstance(value, ast.Name) and value.id in constants:
+            for code in sorted(constants[value.id]):
+                found.setdefault(code, []).append(f"{path.relative_to(PACKAGE.parent)}:{line}")
         elif isinstance(value, ast.IfExp):
             add(value.body, path, line)
             add(value.orelse, path, line)
@@ -114,6 +131,7 @@ def test_the_scan_sees_codes_of_every_kind_of_emitter() -> None:
     for code in ("syntax_error", "invalid_schema", "unknown_keyword", "invalid_key_prefix", "blob_too_large"):
         assert code in found, code
     assert "unknown_key" in found
+    assert "invalid_collection_request" in found  # through the module constant INVALID
 
 
 def test_every_emitted_code_has_an_entry() -> None:
@@ -123,7 +141,8 @@ def test_every_emitted_code_has_an_entry() -> None:
 
 def test_entries_are_unique_and_well_formed() -> None:
     codes = [entry.code for entry in ENTRIES]
-    assert len(codes) == len(set(codes)), sorted(c for c in codes if codes.count(c) > 1)
+    repeated = sorted({c for c in codes if codes.count(c) > 1})
+    assert not repeated, f"one entry per code: merge the pillars and meanings of {repeated} (see codes.py's docstring)"
     for entry in ENTRIES:
         assert CODE_SHAPE.match(entry.code), entry.code
         assert entry.pillars and set(entry.pillars) <= set(PILLARS), entry.code

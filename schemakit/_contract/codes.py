@@ -27,8 +27,12 @@ that triggers the code) because it is printed in the docs as is. It runs with
 the names of :func:`example_namespace` defined: ``schemakit``, ``buckets`` and
 ``request`` (a small valid collection setup, see below) and ``cli`` (runs a
 command line in a temporary directory and returns its issues). Import anything
-else inside the example itself. Keep each tuple sorted by code; a code emitted
-by two pillars is listed once, under the first, with both in ``pillars``.
+else inside the example itself. Keep each tuple sorted by code.
+
+A code has exactly one entry (the test fails on a second one). If the code you
+emit already has an entry, add your pillar to its ``pillars`` and your case to
+its ``meaning`` (say there if your case has another severity than the entry's
+default); the example stays the one of the first pillar.
 """
 
 from __future__ import annotations
@@ -706,12 +710,13 @@ _COLLECTIONS: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code="unknown_key",
-        pillars=("collections", "cli"),
+        pillars=("collections", "filters", "cli"),
         severity="warning",
         meaning=(
             "A key the contract does not define in a collection request, its source, feature_extractor, an "
-            "InputMapping or a FieldPassthrough, or a key the CLI's configuration ([tool.schemakit], "
-            "schemakit.toml, a bucket entry) does not define; it is ignored."
+            "InputMapping or a FieldPassthrough, or in a filter's dynamic value {'type': 'dynamic', 'field': ...}, "
+            "or a key the CLI's configuration ([tool.schemakit], schemakit.toml, a bucket entry) does not define; "
+            "it is ignored."
         ),
         fix="Correct the spelling the hint suggests, or remove the key.",
         example="schemakit.resolve_collection(request(descripton='titles'), buckets=buckets)",
@@ -778,7 +783,7 @@ _CLI: tuple[CodeEntry, ...] = (
         fix="Correct the pattern (it is relative to the configuration file's directory), or remove it.",
         example=(
             "cli('validate', files={'schema.json': '{\"properties\": {}}', 'schemakit.toml':\n"
-            "    '[[buckets]]\\nschema = \"schema.json\"\\ndata = [\"data/*.jsonl\"]\\n'})"
+            '    \'[[buckets]]\\nschema = "schema.json"\\ndata = ["data/*.jsonl"]\\n\'})'
         ),
     ),
     CodeEntry(
@@ -823,7 +828,54 @@ _CLI: tuple[CodeEntry, ...] = (
     ),
 )
 
-_BACKENDS: tuple[CodeEntry, ...] = ()
+_BACKENDS: tuple[CodeEntry, ...] = (
+    CodeEntry(
+        code="pushdown_negated_residual",
+        pillars=("backends",),
+        severity="warning",
+        meaning=(
+            "A negated condition or NOT group whose inside the engine can only over-approximate: the negation of a "
+            "superset is a subset, so the whole negation is checked in Python (the plan stays exact)."
+        ),
+        fix="Nothing is wrong; for speed, filter case-sensitively or on operators the engine runs exactly.",
+        example="from schemakit.backends import to_sql\nto_sql('NOT name CONTAINS \"x\"', dialect='duckdb')",
+    ),
+    CodeEntry(
+        code="pushdown_or_residual",
+        pillars=("backends",),
+        severity="warning",
+        meaning=(
+            "An OR group with a part the engine cannot run exactly: the engine keeps a superset and the whole OR is "
+            "re-checked in Python (the plan stays exact)."
+        ),
+        fix="Nothing is wrong; for speed, use operators the engine runs exactly inside the OR.",
+        example=(
+            "from schemakit.backends import to_sql\nto_sql('tags CONTAINS \"x\" OR name ~ \"a+\"', dialect='duckdb')"
+        ),
+    ),
+    CodeEntry(
+        code="pushdown_residual",
+        pillars=("backends",),
+        severity="warning",
+        meaning=(
+            "A condition the engine cannot express at all (a list operand, a list index in a path, an operator the "
+            "engine lacks); the engine does not filter on it and the plan's residual checks it in Python."
+        ),
+        fix="Nothing is wrong; for speed, rewrite the condition with operators and paths the engine supports.",
+        example="from schemakit.backends import to_sql\nto_sql('x = [1, 2]', dialect='sqlite')",
+    ),
+    CodeEntry(
+        code="pushdown_superset",
+        pillars=("backends",),
+        severity="warning",
+        meaning=(
+            "A condition the engine can only over-approximate (case folding, word search): the engine keeps a "
+            "superset and the plan's residual re-checks those records in Python."
+        ),
+        fix="Nothing is wrong; for speed, make the group CASE SENSITIVE where exact case is acceptable.",
+        example="from schemakit.backends import to_sql\nto_sql('name CONTAINS \"x\"', dialect='duckdb')",
+    ),
+)
 
 ENTRIES: tuple[CodeEntry, ...] = (*_SCHEMA, *_OBJECTS, *_FILTERS, *_COLLECTIONS, *_CLI, *_BACKENDS)
 """Every entry, grouped by pillar (the order of the reference)."""
