@@ -5,6 +5,7 @@ Every target keeps one guarantee: the records the engine returns for
 are exactly the records ``f.matches`` accepts. See ``docs/backends.md``.
 """
 
+from schemakit.backends._mongo import MONGO_TABLE, to_mongo
 from schemakit.backends._plan import PLAN_CODES, Part, Plan
 from schemakit.backends._qdrant import QDRANT_TABLE, to_qdrant
 from schemakit.backends._sql import DIALECTS, SQL_TABLE, to_sql
@@ -12,9 +13,11 @@ from schemakit.backends._sqlite import register_sqlite
 
 __all__ = [
     "DIALECTS",
+    "MONGO_TABLE",
     "PLAN_CODES",
     "QDRANT_TABLE",
     "SQL_TABLE", "Part", "Plan", "register_sqlite",
+    "to_mongo",
     "to_qdrant",
     "to_sql",
 ]

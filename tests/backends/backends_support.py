@@ -120,6 +120,23 @@ class QdrantEngine(Engine):
         return sorted(int(p.id) for p in points)
 
 
+class MongoEngine(Engine):
+    name = "mongo"
+
+    def __init__(self) -> None:
+        import mongomock
+
+        self.collection = mongomock.MongoClient().db.t
+
+    def load(self, records: list[dict[str, Any]]) -> None:
+        self.collection.delete_many({})
+        self.collection.insert_many([{"_id": i, **json.loads(json.dumps(r))} for i, r in enumerate(records)])
+
+    def ids(self, plan: Plan) -> list[int]:
+        assert plan.query is not None
+        return sorted(int(d["_id"]) for d in self.collection.find(plan.query, {"_id": 1}))
+
+
 def selected(engine: Engine, plan: Plan, records: list[dict[str, Any]]) -> list[int]:
     """The ids the engine returns, kept where the residual holds."""
     return [i for i in engine.ids(plan) if plan.keep(records[i])]
