@@ -133,3 +133,16 @@ def test_a_vendor_extension_key_is_kept_and_not_reported() -> None:
     schema = {"properties": {"sku": {"type": "string", "x-ui": {"widget": "text"}}}, "x-owner": "catalog"}
     assert check_bucket(schema) == []
     assert compile_schema(schema).schema.fields["sku"].extra == {"x-ui": {"widget": "text"}}
+
+
+def test_validate_says_on_stderr_which_schema_keys_it_ignores(tmp_path: Path) -> None:
+    schema = tmp_path / "bucket.json"
+    schema.write_text(json.dumps({"properties": {"sku": {"type": "string", "requird": True}}}, indent=2))
+    data = tmp_path / "objects.jsonl"
+    data.write_text('{"metadata": {}}\n')
+    result = run("validate", schema, data)
+    assert result.code == 0, result.out
+    assert result.err.splitlines() == [
+        f"schemakit: warning: {schema}: line 5: /properties/sku/requird: unknown_keyword: 'requird' is not a keyword"
+        " of a field definition; it is ignored (did you mean 'required'?)"
+    ]

@@ -71,7 +71,19 @@ def compile_schema_file(label: str, *, strict: bool) -> tuple[Any, SchemaSpec]:
         more = f" (and {len(issues) - 1} more; run 'schemakit check-schema {label}')" if len(issues) > 1 else ""
         hint = f" ({first.hint})" if first.hint else ""
         raise UserError(f"{label}: invalid bucket schema: {where}: {first.code}: {first.message}{hint}{more}") from None
+    warn_about_schema(label, doc)
     return compiled, spec
+
+
+def warn_about_schema(label: str, doc: Document) -> None:
+    """The schema's warnings on stderr: a misspelled ``requird`` would otherwise only show as objects passing."""
+    from schemakit.cli._commands import schema_issues
+
+    for issue in schema_issues(doc.data):
+        if issue.severity == "warning":
+            hint = f" ({issue.hint})" if issue.hint else ""
+            where = f"line {doc.line_of(issue.path)}: {issue.pointer or '/'}"
+            sys.stderr.write(f"schemakit: warning: {label}: {where}: {issue.code}: {issue.message}{hint}\n")
 
 
 def duplicate_key_issue(fields: tuple[str, ...], key: Hashable, first_file: str, first_line: int) -> Issue:
