@@ -2,7 +2,7 @@
 
 Needs the ``testing`` extra (``pip install schemakit[testing]``).
 
->>> def my_server_validates(obj):                # returns a bool, or the issue codes it found
+>>> def my_server_validates(obj):                # returns a bool, or the codes it found
 ...     return server.validate_object(obj).errors
 >>> assert_same_verdicts(my_server_validates, bucket_schema)
 """

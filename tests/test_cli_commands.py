@@ -338,7 +338,7 @@ def test_multi_line_messages_keep_one_issue_per_line(tmp_path: Path) -> None:
     assert result.code == 1
     first, excerpt, caret = result.lines
     assert first.startswith(f"{manifest}:11: /collections/c1/source/source_filters/filters: syntax_error: ")
-    assert first.endswith(")")  # the hint stays on the issue's own line
+    assert first.endswith(")")  # the hint stays on its issue's own line
     assert excerpt == "    title = AND"
     assert caret == "            ^"
     github = run("check-pipeline", manifest, "--quiet", "-f", "github")

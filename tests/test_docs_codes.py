@@ -1,4 +1,4 @@
-"""The issue-code registry (schemakit/_contract/codes.py) against the code that emits the codes.
+"""The registry of issue codes (schemakit/_contract/codes.py) against the code that emits the codes.
 
 Two directions. Every code the source of ``schemakit/`` can emit has an entry:
 the emitted codes are found by reading the source (the syntax tree, not a

@@ -1,5 +1,5 @@
 """The reference pages cover the code: every public name has an API entry, every page is in the navigation,
-and the issue-code page is the registry's."""
+and the page of issue codes is the registry's."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from schemakit.mappings import ExtractorRegistry
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pipelines"
 
-# The table: inputs (accepted types), required inputs ("any" = at least one), outputs, position fields.
+# The catalog's table: inputs (accepted types), required inputs ("any" = at least one), outputs, position fields.
 TABLE: dict[str, tuple[dict[str, tuple[str, ...]], tuple[str, ...] | str, dict[str, str], tuple[str, ...]]] = {
     "text_extractor": (
         {"text": ("text", "string")},

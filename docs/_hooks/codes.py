@@ -1,4 +1,4 @@
-"""MkDocs hook: the issue-code reference page is generated from schemakit/_contract/codes.py at build time.
+"""MkDocs hook: the reference page of issue codes is generated from schemakit/_contract/codes.py at build time.
 
 The page's source holds a marker line; this hook replaces it with the
 registry's entries, so the reference cannot drift from the code.

@@ -422,7 +422,7 @@ def read_bucket_schema(raw: Any) -> tuple[SchemaDef | None, list[Issue]]:
 def check_unique_key(
     schema: SchemaDef, unique_key: Any, *, dropped: Collection[str] = ()
 ) -> tuple[tuple[str, ...], list[Issue]]:
-    """Validate a UniqueKeyConfig against a schema; returns the key fields and the issues.
+    """Validate a UniqueKeyConfig against a schema; returns the key fields and any issues.
 
     ``dropped`` names fields the schema declared but whose definitions were
     broken: their issues are reported already, so a key naming one is not
@@ -576,7 +576,7 @@ def check_bucket(bucket_schema: Any, unique_key: Any = None, *, strict: bool = F
 
 
 def strictly(issues: list[Issue]) -> list[Issue]:
-    """The issues with ``unknown_keyword`` warnings made errors: a definition check under ``--strict``."""
+    """These issues with ``unknown_keyword`` warnings made errors: a definition check under ``--strict``."""
     return [replace(i, severity="error") if i.code == "unknown_keyword" else i for i in issues]
 
 

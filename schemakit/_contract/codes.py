@@ -1,6 +1,6 @@
 """The registry of issue codes: one entry per code any part of schemakit emits.
 
-The issue-code reference in the docs (``docs/reference/codes.md``) is generated
+The reference of issue codes in the docs (``docs/reference/codes.md``) is generated
 from this table at build time, and ``tests/test_docs_codes.py`` holds it to the
 code: it fails when ``schemakit/`` emits a code that has no entry here, when an
 entry's example does not emit its code with its severity, or when two entries
@@ -18,7 +18,7 @@ How to add a code (one :class:`CodeEntry` in the tuple of your pillar below)::
     ),
 
 ``example`` is Python source. Every line but the last runs as statements; the
-last line is an expression whose value holds the issues: a list of
+last line is an expression whose value holds its issues: a list of
 :class:`~schemakit.Issue`, a result with ``issues`` (``ValidationResult``,
 ``CollectionResolution``...), an object with ``warnings`` (``Filter``), or a
 call that raises :class:`~schemakit.SchemakitError`. The example must emit the
@@ -957,7 +957,7 @@ def example_namespace() -> dict[str, Any]:
 
 
 def run_example(entry: CodeEntry) -> list[Issue]:
-    """The issues ``entry.example`` produces (see the module docstring for what its last line may be)."""
+    """What ``entry.example`` reports (see the module docstring for what its last line may be)."""
     import ast
 
     from schemakit._issues import SchemakitError
@@ -986,7 +986,7 @@ def run_example(entry: CodeEntry) -> list[Issue]:
 
 
 def reference_markdown() -> str:
-    """The issue-code reference as Markdown: a section per pillar, an entry per code, with what its example emits.
+    """The reference of issue codes as Markdown: a section per pillar, an entry per code, with what its example emits.
 
     The docs build calls this (``docs/_hooks/codes.py``), so every example shown
     is run and its output printed as the code produces it today.
@@ -998,7 +998,7 @@ def reference_markdown() -> str:
         "The examples run with `schemakit` imported and three helpers defined: `buckets`, one bucket to read",
         "collections from, `request(...)`, a valid collection request over it with keys replaced, and",
         "`cli(*args, files=...)`, which runs `schemakit ARGS --format json` in a temporary directory holding",
-        "`files` and returns the issues it reports.\n",
+        "`files` and returns what it reports.\n",
         "```python",
         "buckets = " + pprint.pformat(_BUCKETS, width=100, sort_dicts=False),
         "",

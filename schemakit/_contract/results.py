@@ -2,7 +2,7 @@
 
 A result type mixes in :class:`ResultShape` and provides ``ok`` and
 ``issues`` (fields or properties); ``errors``, ``warnings``, ``__bool__`` and
-the issue part of ``to_dict()`` come from here, so the shapes cannot drift.
+the ``issues`` part of ``to_dict()`` come from here, so the shapes cannot drift.
 """
 
 from __future__ import annotations

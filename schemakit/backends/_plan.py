@@ -223,7 +223,7 @@ def _pinned(node: Node, fold: bool) -> Node:
 
 
 def build(target: Target[E], f: Any, context: Any = None) -> tuple[E, Filter | None, list[Issue], tuple[Part, ...]]:
-    """Walk ``f`` with ``target``'s table: the engine expression, the residual, the issues and the parts."""
+    """Walk ``f`` with ``target``'s table: the engine expression, the residual, its issues and the parts."""
     flt = parse_filter(f)
     # the filter's own matcher raises the very FilterError matches() would for an unresolved dynamic value
     flt.matches({}, context)

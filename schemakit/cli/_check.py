@@ -91,7 +91,7 @@ class Chunk(NamedTuple):
 
 
 def invalid_json_issue(exc: ValueError | RecursionError, *, jsonl: bool) -> Issue:
-    """The issue of a line or file that does not decode (``exc`` from :func:`~schemakit.cli._inputs.loads`)."""
+    """An issue for a line or file that does not decode (``exc`` from :func:`~schemakit.cli._inputs.loads`)."""
     if isinstance(exc, RecursionError):
         exc = JsonTooDeep()
     if isinstance(exc, json.JSONDecodeError):
@@ -462,7 +462,7 @@ def _from_wire(chunk: Chunk) -> Chunk:
 
 
 def _tasks(source: DataSource) -> Iterator[Task | Chunk]:
-    """The tasks of one source, or a chunk made here (the issue of a read that failed part way)."""
+    """The tasks of one source, or a chunk made here (an issue for a read that failed part way)."""
     if source.kind == "json":
         yield JsonTask(source)
     elif source.splittable:

@@ -1,6 +1,6 @@
 """``--format html``: one self-contained page for a person to read after a large run.
 
-Summary figures, bar charts of the issues by code and of the fields (JSON
+Summary figures, bar charts of issues by code and of the fields (JSON
 Pointers, array indexes folded to ``*``) most often wrong, issues by file, and
 a table of the first issues with file:line and the offending value, sortable
 and filterable in the page. Everything is inline (CSS, a few lines of JS, the

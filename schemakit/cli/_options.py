@@ -110,7 +110,7 @@ def report_options(fn: F) -> F:
             help="Colour the text report: auto (on a terminal; FORCE_COLOR and NO_COLOR are honoured), always, never.",
         ),
         click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when issues are found."),
-        click.option("--quiet", "-q", is_flag=True, help="Print the issues only, no summary or progress."),
+        click.option("--quiet", "-q", is_flag=True, help="Print issues only, no summary or progress."),
     ]
     for option in reversed(options):
         fn = option(fn)

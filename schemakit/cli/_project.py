@@ -64,7 +64,7 @@ _UNKNOWN = "{key} is not a {what} of the schemakit configuration; it is ignored"
 
 @dataclass(slots=True)
 class ProjectConfig:
-    """What the configuration file says, with the issues of the file itself."""
+    """What the configuration file says, with what is wrong with the file itself."""
 
     path: str | None = None
     values: dict[str, Any] = field(default_factory=dict)

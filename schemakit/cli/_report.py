@@ -226,7 +226,7 @@ def _split_message(issue: Issue) -> tuple[str, list[str]]:
 def text_line(file: str, line: int, issue: Issue) -> str:
     """``file:line: pointer: code: message (hint)``.
 
-    A multi-line message keeps the issue on its first line and indents the rest
+    A multi-line message keeps its first line with the code and indents the rest
     below it, so tools that read ``file:line:`` lines still see one line per issue.
     """
     head, rest = _split_message(issue)

@@ -341,7 +341,7 @@ def _order(deps: dict[str, list[str]]) -> tuple[list[str], list[str]]:
 
 
 def _cycle_issues(deps: dict[str, list[str]], stuck: list[str]) -> dict[str, dict[str, Issue]]:
-    """For each collection left unordered, the issue to report on each upstream id it cannot read.
+    """For each collection left unordered, what to report on each upstream id it cannot read.
 
     A member of a cycle gets ``pipeline_cycle`` on the upstream that closes
     it. A short cycle (at most :data:`LISTED_CYCLE` collections) is listed

@@ -183,7 +183,7 @@ def lit(segment: str | int) -> str:
 
 
 class Failure(ABC):
-    """What a failed check emits, and the little that reporting it needs (the issue list, indexes)."""
+    """What a failed check emits, and the little that reporting it needs (its issue list, indexes)."""
 
     function: str
     """The generated function's name, and the prefix of its helper functions' names."""

@@ -6,7 +6,7 @@ schemakit`` itself never imports hypothesis.
 >>> from schemakit import strategies as st
 >>> schema = {"properties": {"image": {"type": "image", "required": True}, "title": {"type": "string"}}}
 >>> obj = st.objects(schema).example()                        # a valid CreateObjectRequest dict
->>> bad, code = st.invalid_objects(schema).example()          # one defect, and the issue code it must raise
+>>> bad, code = st.invalid_objects(schema).example()          # one defect, and the code it must raise
 """
 
 from __future__ import annotations

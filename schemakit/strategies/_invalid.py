@@ -1,4 +1,4 @@
-"""Objects with exactly one defect, labelled with the issue code that defect must produce.
+"""Objects with exactly one defect, labelled with the code that defect must produce.
 
 Each code has a small mutator that takes a valid object from ``objects`` and
 breaks one thing. Where the defect sits (which field, which blob) is drawn from
@@ -526,7 +526,7 @@ def invalid_objects(
     strict: bool = False,
     codes: Any = None,
 ) -> st.SearchStrategy[tuple[Json, str]]:
-    """``(object, code)`` pairs: an object request with exactly one defect, and the issue code it must raise.
+    """``(object, code)`` pairs: an object request with exactly one defect, and the code it must raise.
 
     Each pair starts from a valid object of :func:`objects` and breaks one
     thing, choosing among the object-validation codes that ``schema`` permits:
