@@ -64,3 +64,30 @@ def test_the_code_reference_is_generated_from_the_registry() -> None:
     for entry in ENTRIES:
         assert f"### `{entry.code}` {{#{entry.code}}}" in generated, entry.code
         assert entry.example in generated and entry.fix in generated, entry.code
+
+
+def _cli_hook() -> object:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("docs_cli_hook", DOCS / "_hooks" / "cli.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_command_has_a_generated_option_table_on_the_cli_page() -> None:
+    import click
+
+    from schemakit.cli._app import cli
+
+    page = (DOCS / "cli.md").read_text(encoding="utf-8")
+    hook = _cli_hook()
+    for name in cli.list_commands(click.Context(cli)):
+        assert f"<!-- cli-options: {name} -->" in page, name
+        table = hook.options_table(name)  # type: ignore[attr-defined]
+        command = cli.get_command(click.Context(cli), name)
+        assert command is not None
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.hidden:
+                assert f"{param.opts[-1]}" in table, (name, param.opts)
