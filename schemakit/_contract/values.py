@@ -39,3 +39,13 @@ def plain(value: Any, depth: int = 0) -> Any:
     if isinstance(value, float):
         return float.__float__(value)
     return value
+
+
+def plain_text(value: Any) -> Any:
+    """A str subclass as a plain str; anything else as it is. The one-value, constant-time form of :func:`plain`."""
+    return str.__str__(value) if isinstance(value, str) and value.__class__ is not str else value
+
+
+def is_text(value: Any, text: str) -> bool:
+    """``value == text`` by str's own comparison: False for anything not a string, whatever its __eq__."""
+    return isinstance(value, str) and str.__eq__(value, text) is True

@@ -102,11 +102,19 @@ GROUP_KEY = {And: "AND", Or: "OR", Not: "NOT"}
 PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
+def is_dynamic_shape(value: Any) -> bool:
+    """Whether ``value`` is a mapping whose ``type`` is the string ``"dynamic"`` (compared as a plain str)."""
+    if not isinstance(value, Mapping):
+        return False
+    kind = value.get("type")
+    return isinstance(kind, str) and str.__eq__(kind, "dynamic") is True
+
+
 def freeze_operand(value: Any) -> Any:
     """A condition's value in canonical form; a DynamicValue (``type`` dynamic, a string ``field``) a DynamicRef."""
     if value.__class__ in PLAIN_SCALARS:
         return value
-    if isinstance(value, Mapping) and value.get("type") == "dynamic":
+    if is_dynamic_shape(value):
         ref = value.get("field")
         # the contract's DynamicValue admits other keys: they do not make it a literal (the JSON reader warns)
         if isinstance(ref, str):

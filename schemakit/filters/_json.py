@@ -9,7 +9,18 @@ from schemakit._contract.keywords import unknown_keys
 from schemakit._contract.operators import DEFAULT_OPERATOR, FILTER_OPERATORS, FLAG_OPERATORS, JSON_SYNONYMS, is_operator
 from schemakit._contract.paths import path_problem
 from schemakit._issues import FilterError, Issue, Path, PathSegment, describe, did_you_mean_hint
-from schemakit.filters._ast import MAX_NESTING, PLAIN_SCALARS, And, Condition, DynamicRef, Node, Not, Or, freeze_operand
+from schemakit.filters._ast import (
+    MAX_NESTING,
+    PLAIN_SCALARS,
+    And,
+    Condition,
+    DynamicRef,
+    Node,
+    Not,
+    Or,
+    freeze_operand,
+    is_dynamic_shape,
+)
 from schemakit.filters._operand import operand_problem
 from schemakit.filters._origin import JsonPlaces, Origin
 
@@ -181,11 +192,7 @@ class JsonReader:
             self.warnings.extend(
                 unknown_keys(raw_value, DYNAMIC_VALUE_KEYS, value_path, code="unknown_key", message=_DYNAMIC_EXTRA)
             )
-        elif (
-            raw_value.__class__ not in PLAIN_SCALARS
-            and isinstance(raw_value, Mapping)
-            and raw_value.get("type") == "dynamic"
-        ):
+        elif raw_value.__class__ not in PLAIN_SCALARS and is_dynamic_shape(raw_value):
             self.report(
                 "invalid_operand",
                 value_path,

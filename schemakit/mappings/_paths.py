@@ -17,8 +17,8 @@ from typing import Any
 from schemakit._contract import paths
 from schemakit._contract.bucket import FieldDef, SchemaDef
 from schemakit._contract.sentinels import ABSENT
+from schemakit._contract.values import is_text
 from schemakit._issues import Suggester, suggestion_hint
-from schemakit.mappings._plain import is_text
 
 Getter = Callable[[Any], Any]
 """Reads one source value from an object; returns ``ABSENT`` when absent or null."""

@@ -16,8 +16,8 @@ from typing import Any
 from schemakit._contract.bucket import SchemaDef, read_bucket_schema
 from schemakit._contract.keywords import unknown_keys
 from schemakit._contract.results import ResultShape
+from schemakit._contract.values import is_text, plain, plain_text
 from schemakit._issues import Issue, Path, SchemakitError, describe
-from schemakit.mappings._plain import is_text, plain
 from schemakit.mappings._registry import ExtractorRegistry
 from schemakit.mappings._resolver import (
     CollectionResolution,
@@ -49,6 +49,8 @@ def resolve_collection(
     """
     registry = _registry(extractors)
     issues: list[Issue] = []
+    # exact built-in types from here on: a caller's str subclass never runs its __eq__ or __repr__
+    request, buckets, collections = plain(request), plain(buckets), plain(collections)
     bucket_table = _table(buckets, "buckets", issues)
     collection_table = _table(collections if collections is not None else {}, "collections", issues)
     sources = SourceIndex(
@@ -129,6 +131,7 @@ def resolve_pipeline(manifest: Any, *, extractors: ExtractorRegistry | None = No
     manifest may carry ``extractors`` (definitions added to the registry).
     """
     issues: list[Issue] = []
+    manifest = plain(manifest)
     if isinstance(manifest, (str, FilePath)):
         manifest = _load_manifest(FilePath(manifest), issues)
         if issues:
@@ -283,9 +286,9 @@ def _upstream_ids(raw: Any) -> list[str]:
     ids: dict[str, None] = {}
     one, many = source.get("collection_id"), source.get("collection_ids")
     if isinstance(one, str):
-        ids[plain(one)] = None
+        ids[plain_text(one)] = None
     if isinstance(many, list):
-        ids.update((plain(v), None) for v in many if isinstance(v, str))
+        ids.update((plain_text(v), None) for v in many if isinstance(v, str))
     return list(ids)
 
 

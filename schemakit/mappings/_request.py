@@ -17,9 +17,9 @@ from typing import Any, Literal
 from schemakit._contract.keywords import unknown_keys
 from schemakit._contract.sentinels import NO_DEFAULT, NOT_GIVEN
 from schemakit._contract.types import FIELD_TYPES
+from schemakit._contract.values import plain_text
 from schemakit._issues import Issue, Path, describe
 from schemakit.mappings._paths import closest
-from schemakit.mappings._plain import plain
 
 INVALID = "invalid_collection_request"
 COLLECTION_NAME = re.compile(r"[A-Za-z0-9_-]{3,100}")
@@ -183,7 +183,7 @@ class RequestReader:
         prop = props[key]
         if key not in raw:
             return NOT_GIVEN
-        value = plain(raw[key])
+        value = plain_text(raw[key])
         if value is None and (prop.nullable or prop.required):
             return NOT_GIVEN
         if prop.kinds is None:
@@ -244,7 +244,7 @@ class RequestReader:
     def read_name(self, raw: Mapping[str, Any]) -> str | None:
         if not self.require(raw, "collection_name", ()):
             return None
-        name = plain(raw["collection_name"])
+        name = plain_text(raw["collection_name"])
         if not isinstance(name, str) or not COLLECTION_NAME.fullmatch(name):
             found = describe(name)
             if isinstance(name, str):
@@ -261,7 +261,7 @@ class RequestReader:
     def read_source(self, raw: Mapping[str, Any], out: SourceSpec) -> None:
         path: Path = ("source",)
         self.shape(raw, path, SOURCE)
-        stype = plain(raw.get("type"))
+        stype = plain_text(raw.get("type"))
         if not isinstance(stype, str) or stype not in SOURCE_TYPES:
             hint = "use 'bucket' (objects of buckets) or 'collection' (documents of collections)"
             if stype is None:
@@ -299,7 +299,7 @@ class RequestReader:
             if raw.get("bucket_id") is not None:
                 self.bad((*path, "bucket_id"), "give 'bucket_ids' or the older 'bucket_id', not both")
             return self.read_id_list(raw["bucket_ids"], (*path, "bucket_ids"))
-        single = plain(raw.get("bucket_id"))
+        single = plain_text(raw.get("bucket_id"))
         if single is None:
             self.bad((*path, "bucket_ids"), "'bucket_ids' is required when source.type is 'bucket'")
             return []
@@ -318,7 +318,7 @@ class RequestReader:
         return [(single, (*path, "bucket_id"))]
 
     def read_collection_ids(self, raw: Mapping[str, Any], path: Path) -> list[tuple[str, Path]]:
-        one, many = plain(raw.get("collection_id")), raw.get("collection_ids")
+        one, many = plain_text(raw.get("collection_id")), raw.get("collection_ids")
         if one is not None and many is not None:
             self.bad((*path, "collection_ids"), "give 'collection_id' or 'collection_ids', not both")
         if many is not None:
@@ -341,7 +341,7 @@ class RequestReader:
         out: list[tuple[str, Path]] = []
         seen: set[str] = set()
         for i, item in enumerate(raw):
-            value = plain(item)
+            value = plain_text(item)
             if not isinstance(value, str) or not value:
                 self.bad((*path, i), f"an id must be a non-empty string, found {describe(value)}")
             elif value in seen:
@@ -354,7 +354,7 @@ class RequestReader:
     def read_extractor(self, raw: Mapping[str, Any], spec: RequestSpec) -> None:
         self.shape(raw, FE, EXTRACTOR)
         if self.require(raw, "feature_extractor_name", FE):
-            name = plain(raw["feature_extractor_name"])
+            name = plain_text(raw["feature_extractor_name"])
             if isinstance(name, str) and name:
                 spec.extractor_name = name
             else:
@@ -379,7 +379,7 @@ class RequestReader:
         out: list[InputSpec] = []
         if isinstance(raw, Mapping):
             for key, value in raw.items():
-                name, source = plain(key), plain(value)
+                name, source = plain_text(key), plain_text(value)
                 where: Path = (*path, name if isinstance(name, str) else describe(name))
                 if not isinstance(name, str) or not name:
                     self.bad(where, f"an input name must be a non-empty string, found {describe(name)}")
@@ -410,11 +410,11 @@ class RequestReader:
             self.bad(where, f"an InputMapping must be an object, found {describe(entry)}")
             return None
         self.shape(entry, where, INPUT_MAPPING)
-        key = plain(entry.get("input_key"))
+        key = plain_text(entry.get("input_key"))
         if not isinstance(key, str) or not key:
             self.bad((*where, "input_key"), f"'input_key' must be a non-empty string, found {describe(key)}")
             return None
-        kind = plain(entry.get("source_type"))
+        kind = plain_text(entry.get("source_type"))
         if kind is None:
             kind = "payload"
         if not isinstance(kind, str) or kind not in INPUT_SOURCE_TYPES:
@@ -430,7 +430,7 @@ class RequestReader:
                 self.bad((*where, "override"), "a 'literal' mapping needs a non-null 'override' value")
                 return None
             return InputSpec(key, "literal", None, entry["override"], where, where)
-        path = plain(entry.get("path"))
+        path = plain_text(entry.get("path"))
         if not isinstance(path, str) or not path:
             self.bad((*where, "path"), f"a {kind!r} mapping needs a dotted source 'path', found {describe(path)}")
             return None
@@ -445,7 +445,7 @@ class RequestReader:
                 self.bad(where, f"a FieldPassthrough must be an object, found {describe(entry)}")
                 continue
             self.shape(entry, where, PASSTHROUGH)
-            source = plain(entry.get("source_path"))
+            source = plain_text(entry.get("source_path"))
             if not isinstance(source, str) or not source:
                 self.bad((*where, "source_path"), f"'source_path' must be a dotted path, found {describe(source)}")
                 continue
