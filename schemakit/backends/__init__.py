@@ -7,6 +7,7 @@ are exactly the records ``f.matches`` accepts. See ``docs/backends.md``.
 
 from schemakit.backends._mongo import MONGO_TABLE, to_mongo
 from schemakit.backends._plan import PLAN_CODES, Part, Plan
+from schemakit.backends._polars import POLARS_TABLE, polars_frame, polars_schema, to_polars
 from schemakit.backends._qdrant import QDRANT_TABLE, to_qdrant
 from schemakit.backends._sql import DIALECTS, SQL_TABLE, to_sql
 from schemakit.backends._sqlite import register_sqlite
@@ -15,9 +16,16 @@ __all__ = [
     "DIALECTS",
     "MONGO_TABLE",
     "PLAN_CODES",
+    "POLARS_TABLE",
     "QDRANT_TABLE",
-    "SQL_TABLE", "Part", "Plan", "register_sqlite",
+    "SQL_TABLE",
+    "Part",
+    "Plan",
+    "polars_frame",
+    "polars_schema",
+    "register_sqlite",
     "to_mongo",
+    "to_polars",
     "to_qdrant",
     "to_sql",
 ]

@@ -74,8 +74,11 @@ Row = Callable[[Any, Atom], "Pushed[Any] | Refused"]
 class Target(Protocol[E]):
     """What the walk needs from a target."""
 
-    name: str
-    table: Mapping[str, Row]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def table(self) -> Mapping[str, Row]: ...
 
     def true(self) -> E: ...
 
@@ -209,7 +212,9 @@ def resolved(node: Node, context: Any) -> Node:
     """``node`` with every dynamic value replaced by what the context holds (already known to resolve)."""
     if isinstance(node, Condition):
         if isinstance(node.value, DynamicRef):
-            raw = paths.read(context if isinstance(context, dict) else dict(context or {}), paths.parse(node.value.field))
+            raw = paths.read(
+                context if isinstance(context, dict) else dict(context or {}), paths.parse(node.value.field)
+            )
             assert raw is not ABSENT  # the filter's own matcher resolved it first
             value = raw.values if isinstance(raw, paths.FanOut) else raw
             return Condition(node.field, node.operator, freeze_operand(value))
@@ -251,16 +256,26 @@ def _node(w: _Walk[E], node: Node, fold: bool, path: Path) -> _Out[E]:
     whole = (_pinned(resolved(node, w.context), fold),)
     if isinstance(node, Or):
         w.issues.append(
-            Issue(CODE_OR, path, "part of this OR is not exact in the engine: the engine keeps a superset and "
-                  "the whole OR is re-checked in Python", severity="warning")
+            Issue(
+                CODE_OR,
+                path,
+                "part of this OR is not exact in the engine: the engine keeps a superset and "
+                "the whole OR is re-checked in Python",
+                severity="warning",
+            )
         )
         w.parts.append(Part(path, "OR", "superset + residual (whole group)"))
         if any(o.expr is None for o in outs):
             return _Out(None, False, whole)
         return _Out(w.target.any_of([o.expr for o in outs if o.expr is not None]), False, whole)
     w.issues.append(
-        Issue(CODE_NEGATED, path, "part of this NOT is not exact in the engine, and the negation of a superset "
-              "is a subset: the whole NOT is checked in Python", severity="warning")
+        Issue(
+            CODE_NEGATED,
+            path,
+            "part of this NOT is not exact in the engine, and the negation of a superset "
+            "is a subset: the whole NOT is checked in Python",
+            severity="warning",
+        )
     )
     w.parts.append(Part(path, "NOT", "residual (whole group)"))
     return _Out(None, False, whole)
@@ -271,7 +286,7 @@ def _condition(w: _Walk[E], c: Condition, fold: bool, path: Path) -> _Out[E]:
     assert isinstance(c, Condition)
     entry, negate = positive(c.operator)
     segments = paths.parse(c.field)
-    text = Filter(c).to_text() if not fold else Filter(And((c,))).to_text()
+    text = Filter(And((c,))).to_text() + ("" if fold else " (case-sensitive)")
     problem = w.target.path_problem(segments)
     result: Pushed[E] | Refused
     if problem is not None:
@@ -294,11 +309,15 @@ def _condition(w: _Walk[E], c: Condition, fold: bool, path: Path) -> _Out[E]:
         w.parts.append(Part(path, text, "residual", why))
         return _Out(None, False, residual)
     w.issues.append(
-        Issue(CODE_SUPERSET, path, f"{text}: {result.why}; the engine keeps a superset, re-checked in Python",
-              severity="warning")
+        Issue(
+            CODE_SUPERSET,
+            path,
+            f"{text}: {result.why}; the engine keeps a superset, re-checked in Python",
+            severity="warning",
+        )
     )
     w.parts.append(Part(path, text, "superset + residual", result.why))
     return _Out(result.expr, False, residual)
 
 
-__all__ = ["Atom", "Part", "Plan", "Pushed", "Refused", "Row", "Target", "build", "Not", "Or"]
+__all__ = ["Atom", "Not", "Or", "Part", "Plan", "Pushed", "Refused", "Row", "Target", "build"]

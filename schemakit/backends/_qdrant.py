@@ -152,8 +152,11 @@ def _row_exists(q: Qdrant, a: Atom) -> Pushed[Any] | Refused:
     if a.value or len(a.segments) > 1:
         return Refused("Qdrant has no test of a key's presence that tells a null or [] from a missing key")
     m = q.m
-    return Pushed(m.IsEmptyCondition(is_empty=m.PayloadField(key=keys(a.segments)[0])), False,
-                  "IsEmpty also holds for a present null or []")
+    return Pushed(
+        m.IsEmptyCondition(is_empty=m.PayloadField(key=keys(a.segments)[0])),
+        False,
+        "IsEmpty also holds for a present null or []",
+    )
 
 
 def _row_is_null(q: Qdrant, a: Atom) -> Pushed[Any] | Refused:
@@ -162,7 +165,9 @@ def _row_is_null(q: Qdrant, a: Atom) -> Pushed[Any] | Refused:
     m = q.m
     key = keys(a.segments)[0]
     return Pushed(
-        q.any_of([m.IsEmptyCondition(is_empty=m.PayloadField(key=key)), m.IsNullCondition(is_null=m.PayloadField(key=key))]),
+        q.any_of(
+            [m.IsEmptyCondition(is_empty=m.PayloadField(key=key)), m.IsNullCondition(is_null=m.PayloadField(key=key))]
+        ),
         False,
         "IsEmpty also holds for [] and IsNull for a list holding null",
     )

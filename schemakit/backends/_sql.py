@@ -19,7 +19,7 @@ import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import sqlglot
 from sqlglot import exp
@@ -61,7 +61,7 @@ def all_of(parts: list[exp.Expression]) -> exp.Expression:
         return _false()
     if not parts:
         return _true()
-    return parts[0] if len(parts) == 1 else exp.and_(*parts)
+    return parts[0] if len(parts) == 1 else cast(exp.Expression, exp.and_(*parts, copy=False))
 
 
 def any_of(parts: list[exp.Expression]) -> exp.Expression:
@@ -70,13 +70,13 @@ def any_of(parts: list[exp.Expression]) -> exp.Expression:
         return _true()
     if not parts:
         return _false()
-    return parts[0] if len(parts) == 1 else exp.or_(*parts)
+    return parts[0] if len(parts) == 1 else cast(exp.Expression, exp.or_(*parts, copy=False))
 
 
 def negation(e: exp.Expression) -> exp.Expression:
     if isinstance(e, exp.Boolean):
         return exp.Boolean(this=not e.this)
-    return exp.not_(exp.paren(e) if isinstance(e, (exp.And, exp.Or)) else e)
+    return exp.not_(exp.paren(e, copy=False) if isinstance(e, (exp.And, exp.Or)) else e, copy=False)
 
 
 _KINDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -262,18 +262,24 @@ class Dialect:
         return self._guarded(
             h,
             "boolean",
-            exp.Case(ifs=[exp.If(this=exp.EQ(this=raw, expression=exp.Literal.string("true")), true=exp.Literal.number(1))],
-                     default=exp.Literal.number(0)),
+            exp.Case(
+                ifs=[exp.If(this=exp.EQ(this=raw, expression=exp.Literal.string("true")), true=exp.Literal.number(1))],
+                default=exp.Literal.number(0),
+            ),
         )
 
     def elements(self, h: Handle, body: Pred) -> exp.Expression:
         """Whether some element of the array ``h`` satisfies ``body`` (false when ``h`` is no array)."""
         a = self.alias()
         if self.name == "sqlite":
-            src = exp.Table(this=fn("json_each", h.root, self._sqlite_path(h)), alias=exp.TableAlias(this=exp.to_identifier(a)))
+            src = exp.Table(
+                this=fn("json_each", h.root, self._sqlite_path(h)), alias=exp.TableAlias(this=exp.to_identifier(a))
+            )
             inner = Handle(h.root, exp.column("fullkey", table=a))
-            where = exp.and_(self.is_kind(h, "array"), body(inner))
-            return exp.Exists(this=sqlglot.select(exp.Literal.number(1)).from_(src).where(where))
+            where = exp.and_(self.is_kind(h, "array"), body(inner), copy=False)
+            return exp.Exists(
+                this=sqlglot.select(exp.Literal.number(1)).from_(src, copy=False).where(where, copy=False)
+            )
         if self.name == "postgres":
             arr = exp.Case(
                 ifs=[exp.If(this=self.is_kind(h, "array"), true=h.root)],
@@ -284,15 +290,21 @@ class Dialect:
                 alias=exp.TableAlias(this=exp.to_identifier(a), columns=[exp.to_identifier("v")]),
             )
             return exp.Exists(
-                this=sqlglot.select(exp.Literal.number(1)).from_(src).where(body(Handle(exp.column("v", table=a))))
+                this=sqlglot.select(exp.Literal.number(1))
+                .from_(src, copy=False)
+                .where(body(Handle(exp.column("v", table=a))), copy=False)
             )
         json_list = exp.DataType.build("JSON[]", dialect="duckdb")
         arr = exp.Case(
             ifs=[exp.If(this=self.is_kind(h, "array"), true=exp.Cast(this=h.root, to=json_list))],
             default=exp.Cast(this=exp.Array(expressions=[]), to=json_list.copy()),
         )
-        sub = sqlglot.select(exp.alias_(fn("unnest", arr), "v")).subquery(a)
-        return exp.Exists(this=sqlglot.select(exp.Literal.number(1)).from_(sub).where(body(Handle(exp.column("v", table=a)))))
+        sub = sqlglot.select(exp.alias_(fn("unnest", arr), "v", copy=False)).subquery(a, copy=False)
+        return exp.Exists(
+            this=sqlglot.select(exp.Literal.number(1))
+            .from_(sub, copy=False)
+            .where(body(Handle(exp.column("v", table=a))), copy=False)
+        )
 
     # -- strings --
     def casefold(self, t: exp.Expression) -> exp.Expression | None:
@@ -319,8 +331,10 @@ class Dialect:
 
     def has_prefix(self, t: exp.Expression, needle: str) -> exp.Expression:
         if self.name == "sqlite":
-            return exp.EQ(this=fn("substr", t, exp.Literal.number(1), exp.Literal.number(len(needle))),
-                          expression=self.param(needle))
+            return exp.EQ(
+                this=fn("substr", t, exp.Literal.number(1), exp.Literal.number(len(needle))),
+                expression=self.param(needle),
+            )
         return fn("starts_with", t, self.string_param(needle))
 
     def has_suffix(self, t: exp.Expression, needle: str) -> exp.Expression:
@@ -395,13 +409,15 @@ def _equals(d: Dialect, value: Any, fold: bool) -> tuple[Pred, bool, str] | str:
     return "a list or object operand compares element by element"
 
 
-def _ascii_superset(d: Dialect, test: Callable[[exp.Expression], exp.Expression], folded: str) -> tuple[Pred, bool, str]:
+def _ascii_superset(
+    d: Dialect, test: Callable[[exp.Expression], exp.Expression], folded: str
+) -> tuple[Pred, bool, str]:
     """A case-insensitive test as a superset: exact on ASCII strings (where lower() is casefold()), true on the rest."""
 
     def pred(h: Handle) -> exp.Expression:
         t = d.text(h)
-        ascii_part = truth(exp.and_(d.is_ascii(t), test(t))) if folded.isascii() else _false()
-        return any_of([ascii_part, truth(exp.not_(d.is_ascii(t)))])
+        ascii_part = truth(all_of([d.is_ascii(t), test(t)])) if folded.isascii() else _false()
+        return any_of([ascii_part, truth(negation(d.is_ascii(t)))])
 
     return pred, False, "no engine function folds case as str.casefold() does (Straße is strasse)"
 
@@ -424,7 +440,9 @@ def _row_in(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
         tests.append(got[0])
         if not got[1]:
             whys.append(got[2])
-    return Pushed(d.candidates(a.segments, lambda h: any_of([t(h) for t in tests])), not whys, "; ".join(dict.fromkeys(whys)))
+    return Pushed(
+        d.candidates(a.segments, lambda h: any_of([t(h) for t in tests])), not whys, "; ".join(dict.fromkeys(whys))
+    )
 
 
 _COMPARE: dict[str, type[exp.Expression]] = {"gt": exp.GT, "lt": exp.LT, "gte": exp.GTE, "lte": exp.LTE}
@@ -435,14 +453,21 @@ def _row_ordering(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
     v = a.value
     if isinstance(v, bool):
         n = 1 if v else 0
-        return Pushed(d.candidates(a.segments, lambda h: truth(op(this=d.boolean(h), expression=exp.Literal.number(n)))))
+        return Pushed(
+            d.candidates(a.segments, lambda h: truth(op(this=d.boolean(h), expression=exp.Literal.number(n))))
+        )
     if isinstance(v, (int, float)):
         return Pushed(d.candidates(a.segments, lambda h: truth(op(this=d.number(h), expression=d.number_param(v)))))
     if isinstance(v, str):
         if semantics.instant(v) is not None:
-            return Pushed(d.candidates(a.segments, lambda h: d.is_kind(h, "string")), False,
-                          "a date orders as an instant against dates, by code point against other strings")
-        return Pushed(d.candidates(a.segments, lambda h: truth(op(this=d.ordered_text(d.text(h)), expression=d.string_param(v)))))
+            return Pushed(
+                d.candidates(a.segments, lambda h: d.is_kind(h, "string")),
+                False,
+                "a date orders as an instant against dates, by code point against other strings",
+            )
+        return Pushed(
+            d.candidates(a.segments, lambda h: truth(op(this=d.ordered_text(d.text(h)), expression=d.string_param(v))))
+        )
     return Refused("no ordering of this operand")
 
 
@@ -462,9 +487,12 @@ def _row_contains(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
             if cf is not None:
                 sub = lambda h: truth(d.has_substring(d.casefold(d.text(h)) or exp.null(), d.param(folded)))  # noqa: E731
             else:
-                pred, _, w = _ascii_superset(d, lambda t: d.has_substring(exp.Lower(this=t), d.string_param(folded)), folded)
+                pred, _, w = _ascii_superset(
+                    d, lambda t: d.has_substring(exp.Lower(this=t), d.string_param(folded)), folded
+                )
                 sub = pred
                 exact, why = False, w
+
     def test(h: Handle) -> exp.Expression:
         parts = [d.elements(h, elem_pred)]
         if sub is not None:
@@ -493,14 +521,20 @@ def _affix(kind: Literal["prefix", "suffix"]) -> Row:
 
 def _row_regex(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
     if d.name == "postgres":
-        return Pushed(d.candidates(a.segments, lambda h: d.is_kind(h, "string")), False,
-                      "the engine's regular expressions are not RE2 (PostgreSQL reads \\b as a backspace)")
+        return Pushed(
+            d.candidates(a.segments, lambda h: d.is_kind(h, "string")),
+            False,
+            "the engine's regular expressions are not RE2 (PostgreSQL reads \\b as a backspace)",
+        )
     return Pushed(d.candidates(a.segments, lambda h: truth(d.regex(d.text(h), a.value, a.fold) or exp.null())))
 
 
 def _row_text(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
-    return Pushed(d.candidates(a.segments, lambda h: d.is_kind(h, "string")), False,
-                  "word search splits on str.isalnum(), which no engine function does")
+    return Pushed(
+        d.candidates(a.segments, lambda h: d.is_kind(h, "string")),
+        False,
+        "word search splits on str.isalnum(), which no engine function does",
+    )
 
 
 def _row_exists(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
@@ -544,7 +578,11 @@ def _checked_row(row: Row) -> Row:
     return checked
 
 
-_MARKERS = {"postgres": re.compile(r"%\(sk(\d+)\)s"), "duckdb": re.compile(r"\$sk(\d+)"), "sqlite": re.compile(r":sk(\d+)")}
+_MARKERS = {
+    "postgres": re.compile(r"%\(sk(\d+)\)s"),
+    "duckdb": re.compile(r"\$sk(\d+)"),
+    "sqlite": re.compile(r":sk(\d+)"),
+}
 _PARAMSTYLE = {"postgres": "%s", "duckdb": "?", "sqlite": "?"}
 DIALECTS: tuple[DialectName, ...] = ("postgres", "duckdb", "sqlite")
 
@@ -565,6 +603,7 @@ def to_sql(
         raise ValueError("layout='columns' is not available yet; use layout='json'")
     d = Dialect(dialect, exp.column(column, quoted=True))
     d.table = {name: _checked_row(row) for name, row in SQL_TABLE.items()}
+    where: exp.Expression
     where, residual, issues, parts = build(d, f, context)
     sql = where.sql(dialect=dialect)
     order: list[Any] = []

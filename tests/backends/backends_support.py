@@ -50,9 +50,7 @@ SCALAR = hst.sampled_from(DOMAIN)
 VALUE = hst.one_of(SCALAR, hst.lists(SCALAR, max_size=3))
 NESTED = hst.one_of(
     hst.fixed_dictionaries({}, optional={"title": VALUE, "price": VALUE, "tags": VALUE, "sku": VALUE}),
-    hst.lists(
-        hst.one_of(hst.fixed_dictionaries({}, optional={"sku": VALUE, "title": VALUE}), SCALAR), max_size=3
-    ),
+    hst.lists(hst.one_of(hst.fixed_dictionaries({}, optional={"sku": VALUE, "title": VALUE}), SCALAR), max_size=3),
     VALUE,
 )
 TOPS = ("status", "age", "price", "title", "tags", "created_at", "metadata", "items", "first name", "and", "métier")

@@ -39,15 +39,23 @@ def pg_dsn() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
     data = root / "data"
-    subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-E", "UTF8", "--locale=C.UTF-8", "-A", "trust"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        _as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-E", "UTF8", "--locale=C.UTF-8", "-A", "trust"]),
+        check=True,
+        capture_output=True,
+    )
     options = f"-c listen_addresses='' -c unix_socket_directories='{root}' -c fsync=off"
-    subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"), "-o", options, "start"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"), "-o", options, "start"]),
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"host={root} dbname=postgres user=postgres"
     finally:
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -21,6 +21,8 @@ def test_the_table_has_a_row_per_operator() -> None:
 
 @settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
 @given(f=st.filters(dynamic=True), records=RECORDS)
-def test_documents_found_then_residual_are_exactly_the_matching_records(f: Filter, records: list[dict[str, Any]]) -> None:
+def test_documents_found_then_residual_are_exactly_the_matching_records(
+    f: Filter, records: list[dict[str, Any]]
+) -> None:
     ENGINE.load(records)
     assert_guarantee(ENGINE, lambda g: to_mongo(g, context=CONTEXT), f, records)

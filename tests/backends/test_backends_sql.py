@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from backends_support import CONTEXT, RECORDS, SqlEngine, assert_guarantee
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as hst
 
-from schemakit import Filter, parse_filter
+from schemakit import Filter
 from schemakit import strategies as st
 from schemakit._contract.operators import missing_rows
 from schemakit.backends import SQL_TABLE, to_sql
