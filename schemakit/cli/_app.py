@@ -66,6 +66,12 @@ def cli() -> None:
     help="The bucket schema; every argument is then DATA (the form the pre-commit hooks use).",
 )
 @click.option(
+    "--data-only",
+    is_flag=True,
+    hidden=True,
+    help="Every argument is DATA and --schema is required (the schemakit-validate pre-commit hook).",
+)
+@click.option(
     "--config",
     "config_path",
     metavar="PATH",
@@ -103,6 +109,7 @@ def cli() -> None:
 def validate(
     args: tuple[str, ...],
     schema_option: str | None,
+    data_only: bool,
     config_path: str | None,
     formats: tuple[str, ...],
     output_files: tuple[str, ...],
@@ -141,6 +148,9 @@ def validate(
     from schemakit.cli._project import load_config
     from schemakit.cli._validate import run_validate
 
+    if data_only and schema_option is None:
+        # pre-commit passes file names as arguments: without --schema the first one would become the schema
+        raise click.UsageError("the schemakit-validate hook needs the schema as an option: args: [--schema, PATH]")
     project = load_config(config_path)
     reporting = build_reporting(
         statistics=statistics, color=color, exit_zero=exit_zero, quiet=quiet, defaults=project

@@ -10,6 +10,7 @@ the parent merges chunks in input order, so both give identical output.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -495,6 +496,9 @@ class ParallelChecker:
         # fork shares the already-imported validator code (no per-worker import cost); elsewhere,
         # notably macOS, fork is unsafe with system frameworks, and spawn is the platform default
         ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        # what exists now (modules, the compiled validator) is never garbage: frozen, the collector
+        # neither walks it nor, in a forked worker, writes to its pages (which would copy them)
+        gc.freeze()
         self._pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(spec, normalized))
         # bounded, unlike Pool.imap, which would drain stdin into its task queue
         self._window = 2 * jobs

@@ -57,15 +57,21 @@ FAST_LOADS: Callable[[bytes | str], Any] | None = _fast_decoder()
 and falls back to :func:`loads` when it raises."""
 
 # orjson reads an integer past 64 bits as a float; the standard library keeps it exact. A run of 20
-# digits is the only text where the two may differ, so a block holding one is decoded exactly.
-_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{20}")
+# digits is the only text where the two may differ, so a block holding one is decoded exactly. The
+# scan maps every digit to "d" and looks for 20 in a row: two passes in C, about 1 ns a byte, where a
+# regular expression backtracks at every digit.
+_DIGIT_MAP = bytes(0x64 if 0x30 <= b <= 0x39 else 0x2E for b in range(256))
+_DIGIT_RUN = b"d" * 20
 _LONG_DIGITS_TEXT = re.compile(r"[0-9]{20}")
 
 
 def needs_exact_decode(data: bytes | str) -> bool:
     """Whether ``data`` may hold an integer that orjson would not read exactly (one scan of the whole block)."""
-    pattern = _LONG_DIGITS_BYTES if isinstance(data, bytes) else _LONG_DIGITS_TEXT
-    return FAST_LOADS is None or pattern.search(data) is not None  # type: ignore[arg-type]
+    if FAST_LOADS is None:
+        return True
+    if isinstance(data, bytes):
+        return _DIGIT_RUN in data.translate(_DIGIT_MAP)
+    return _LONG_DIGITS_TEXT.search(data) is not None
 
 
 def loads(text: str | bytes) -> Any:
