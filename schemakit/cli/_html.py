@@ -127,11 +127,14 @@ function draw(){
   cell(tr,r[5]+(r[6]?' ('+r[6]+')':''));cell(tr,r[7],'mono');frag.appendChild(tr);});
  body.replaceChildren(frag);shown.textContent=view.length.toLocaleString('en-US');
 }
-var cols=[0,2,3,4,5,7];
-document.querySelectorAll('#issues th').forEach(function(th,i){th.addEventListener('click',function(){
- var k=cols[i];dir=(key===k)?-dir:1;key=k;
- document.querySelectorAll('#issues th').forEach(function(h){h.className='';});
- th.className=dir>0?'asc':'desc';draw();});});
+var cols=[0,2,3,4,5,7],heads=document.querySelectorAll('#issues th');
+function sortBy(i,d){key=cols[i];dir=d;heads.forEach(function(h){h.className='';});heads[i].className=d>0?'asc':'desc';}
+heads.forEach(function(th,i){th.addEventListener('click',function(){
+ sortBy(i,(key===cols[i])?-dir:1);draw();});});
+// a link can carry the view: report.html#filter=type_mismatch&sort=field&desc
+var h=new URLSearchParams(location.hash.slice(1)),names=['file','field','code','severity','message','value'];
+if(h.get('filter'))box.value=h.get('filter');
+if(names.indexOf(h.get('sort'))>=0)sortBy(names.indexOf(h.get('sort')),h.has('desc')?-1:1);
 box.addEventListener('input',draw);draw();
 })();
 """
