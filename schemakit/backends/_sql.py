@@ -155,7 +155,10 @@ class Dialect:
                 return "a NUL character in a key"
             if self.name == "sqlite" and not (s.isascii() and s.isprintable()):
                 # SQLite before 3.45 compares keys as written: json.dumps spells "é" as "\\u00e9"
-                return f"the key {s!r} may be stored escaped (non-ASCII or control characters), which SQLite's JSON path does not match"
+                return (
+                    f"the key {s!r} may be stored escaped (non-ASCII or control characters), "
+                    "which SQLite's JSON path does not match"
+                )
             if self.name != "postgres" and ('"' in s or "\\" in s):
                 return f"the key {s!r} holds a quote or backslash, which the engine's JSON path cannot spell"
         return None
