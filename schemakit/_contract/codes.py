@@ -1002,7 +1002,7 @@ def reference_markdown() -> str:
         "```python",
         "buckets = " + pprint.pformat(_BUCKETS, width=100, sort_dicts=False),
         "",
-        inspect.getsource(_request).rstrip(),
+        inspect.getsource(_request).rstrip().replace("def _request(", "def request(", 1),
         "```\n",
     ]
     by_pillar: dict[str, list[CodeEntry]] = {}
