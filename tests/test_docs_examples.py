@@ -17,6 +17,7 @@ The convention (docs/contributing.md says the same for page writers):
   line ``...`` stands for any number of lines (none included); ``...`` inside
   a line stands for any text. A command shown without output must print
   nothing. The exit status is not compared: show it with ``; echo "exit $?"``.
+  ``git commit`` works without a configured identity (the runner sets one).
 - ``yaml``, ``json`` and ``toml`` blocks must parse; every ``schemakit ...``
   command inside a YAML block's strings (a CI step's ``run:``, a hook's
   ``entry:``, with a file name appended as pre-commit appends the files)
@@ -110,6 +111,11 @@ def _environment(workdir: Path) -> dict[str, str]:
         COLUMNS="100",
         PYTHONUNBUFFERED="1",
         PRE_COMMIT_HOME=str(workdir.parent / "pre-commit-home"),
+        # a git commit in an example needs an identity; the example need not show one
+        GIT_AUTHOR_NAME="docs example",
+        GIT_AUTHOR_EMAIL="docs@example.invalid",
+        GIT_COMMITTER_NAME="docs example",
+        GIT_COMMITTER_EMAIL="docs@example.invalid",
     )
     env.pop("FORCE_COLOR", None)
     return env
