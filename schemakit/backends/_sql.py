@@ -209,6 +209,15 @@ class Dialect:
     def is_kind(self, h: Handle, kind: Kind) -> exp.Expression:
         names = _KINDS[self.name][kind]
         t = self.type_name(h)
+        if self.name == "duckdb" and kind == "null":
+            # DuckDB's JSON[] reads a null element as SQL NULL; a handle is only tested once known present
+            return truth(
+                exp.or_(
+                    exp.Is(this=h.root, expression=exp.Null()),
+                    exp.EQ(this=t, expression=exp.Literal.string("NULL")),
+                    copy=False,
+                )
+            )
         test: exp.Expression
         if len(names) == 1:
             test = exp.EQ(this=t, expression=exp.Literal.string(names[0]))

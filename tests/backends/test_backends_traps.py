@@ -1,0 +1,162 @@
+"""Hand-written traps, one per way a naive translation goes wrong, on every target: a regression names its cause."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import pytest
+from backends_support import Engine, MongoEngine, QdrantEngine, SqlEngine, selected
+
+from schemakit import parse_filter
+from schemakit.backends import polars_frame, to_mongo, to_polars, to_qdrant, to_sql
+from schemakit.filters import Condition, Filter
+
+# (what it guards, filter, records, the indexes of the records that match)
+TRAPS: list[tuple[str, Any, list[dict[str, Any]], list[int]]] = [
+    ("casefold: Straße equals strasse", 'status = "strasse"', [{"status": "Straße"}, {"status": "strase"}], [0]),
+    ("casefold: ﬁ folds to fi", 'title STARTS WITH "fi"', [{"title": "ﬁne"}, {"title": "f"}], [0]),
+    ("casefold: the Kelvin sign folds to k", 'status = "k"', [{"status": "\u212a"}, {"status": "x"}], [0]),
+    ("case-sensitive stays exact", 'CASE SENSITIVE (status = "a")', [{"status": "A"}, {"status": "a"}], [1]),
+    (
+        "NOT over a missing or null field keeps the record",
+        'NOT (status = "active")',
+        [{"status": "active"}, {}, {"status": None}],
+        [1, 2],
+    ),
+    ("ne holds on a missing field", 'status != "active"', [{"status": "active"}, {}], [1]),
+    (
+        "nin is no element in (not Qdrant's any element not in)",
+        'tags NOT IN ["a"]',
+        [{"tags": ["a", "b"]}, {"tags": ["b"]}, {}],
+        [1, 2],
+    ),
+    ("1 equals 1.0", "age = 1", [{"age": 1.0}, {"age": True}, {"age": "1"}, {"age": 1}], [0, 3]),
+    ("true is not 1", "age = true", [{"age": 1}, {"age": True}], [1]),
+    ("ordering keeps to one kind", "age > 0", [{"age": True}, {"age": "5"}, {"age": 2}], [2]),
+    (
+        "\\b is a word boundary (RE2), not a backspace",
+        r'title MATCHES "\\bhi\\b"',
+        [{"title": "say hi"}, {"title": "shin"}],
+        [0],
+    ),
+    ("LIKE's % is a plain character", 'title CONTAINS "%"', [{"title": "100%"}, {"title": "abc"}], [0]),
+    ("LIKE's _ is a plain character", 'title STARTS WITH "a_"', [{"title": "a_b"}, {"title": "abb"}], [0]),
+    ("a quote in a value", 'title = "it\'s \\"q\\""', [{"title": 'it\'s "q"'}, {"title": "its q"}], [0]),
+    ("a backslash in a value", 'title ENDS WITH "\\\\"', [{"title": "a\\"}, {"title": "a"}], [0]),
+    ("a NUL in a value is checked in Python", Condition("title", "eq", "a\x00b"), [{"title": "a"}, {"title": "b"}], []),
+    ("a quote in a key", Condition('we"ird', "eq", 1), [{'we"ird': 1}, {"weird": 1}], [0]),
+    ("a dot spelled inside a key is a path", "`a.b` = 1", [{"a": {"b": 1}}, {"a.b": 1}], [0]),
+    (
+        "fan-out through a list of objects",
+        'items.sku = "x"',
+        [{"items": [{"sku": "y"}, {"sku": "x"}]}, {"items": {"sku": "x"}}, {"items": [1]}],
+        [0, 1],
+    ),
+    ("a list index", 'items.0.sku = "x"', [{"items": [{"sku": "x"}]}, {"items": [{"sku": "y"}, {"sku": "x"}]}], [0]),
+    (
+        "is_null: missing or null, not a list holding null",
+        "tags IS NULL",
+        [{}, {"tags": None}, {"tags": [None]}, {"tags": []}],
+        [0, 1],
+    ),
+    ("eq null: a list holding null", "tags = null", [{}, {"tags": None}, {"tags": [None]}, {"tags": []}], [1, 2]),
+    ("exists: a present null exists", "tags EXISTS", [{}, {"tags": None}, {"tags": []}], [1, 2]),
+    (
+        "contains on a list is membership",
+        'tags CONTAINS "a"',
+        [{"tags": ["ab"]}, {"tags": ["a"]}, {"tags": "cat"}],
+        [1, 2],
+    ),
+    (
+        "dates compare as instants",
+        'created_at = "2024-01-15T12:00:00+02:00"',
+        [{"created_at": "2024-01-15T10:00:00Z"}, {"created_at": "2024-01-15"}],
+        [0],
+    ),
+    ("text search finds words", 'title SEARCH "hello"', [{"title": "Hello, world"}, {"title": "hellos"}], [0]),
+]
+
+
+@pytest.fixture(scope="module")
+def targets(pg: Any, duck: Any, sqlite_conn: sqlite3.Connection) -> dict[str, tuple[Engine, Any]]:
+    def sql(dialect: Any) -> Any:
+        return lambda f: to_sql(f, dialect=dialect)
+
+    return {
+        "postgres": (SqlEngine("postgres", pg, "JSONB"), sql("postgres")),
+        "duckdb": (SqlEngine("duckdb", duck, "JSON"), sql("duckdb")),
+        "sqlite": (SqlEngine("sqlite", sqlite_conn, "TEXT"), sql("sqlite")),
+        "qdrant": (QdrantEngine(), to_qdrant),
+        "mongo": (MongoEngine(), to_mongo),
+    }
+
+
+def _filter(spec: Any) -> Filter:
+    return Filter(spec) if isinstance(spec, Condition) else parse_filter(spec)
+
+
+@pytest.mark.parametrize("target", ["postgres", "duckdb", "sqlite", "qdrant", "mongo"])
+@pytest.mark.parametrize(("trap", "spec", "records", "expected"), TRAPS, ids=[t[0] for t in TRAPS])
+def test_trap(
+    targets: dict[str, tuple[Engine, Any]], target: str, trap: str, spec: Any, records: Any, expected: Any
+) -> None:
+    f = _filter(spec)
+    assert [i for i, r in enumerate(records) if f.matches(r)] == expected  # the oracle agrees with the table
+    engine, translate = targets[target]
+    engine.load(records)
+    plan = translate(f)
+    assert selected(engine, plan, records) == expected, plan.explain()
+    if plan.exact:
+        assert engine.ids(plan) == expected, plan.explain()
+
+
+def test_postgres_regex_goes_to_the_residual() -> None:
+    plan = to_sql(r'title MATCHES "\\bhi"', dialect="postgres")
+    assert not plan.exact and [i.code for i in plan.issues] == ["pushdown_superset"]
+
+
+def test_qdrant_nin_is_must_not_of_the_exact_in() -> None:
+    plan = to_qdrant('CASE SENSITIVE (tags NOT IN ["a"])')
+    assert plan.exact and plan.filter.must_not, plan.explain()
+
+
+def test_qdrant_numeric_equality_is_a_range() -> None:
+    plan = to_qdrant("age = 1")
+    assert plan.exact and plan.filter.must[0].range.gte == 1 == plan.filter.must[0].range.lte
+
+
+def test_nothing_pushed_is_an_empty_qdrant_filter() -> None:
+    from qdrant_client import models
+
+    plan = to_qdrant('title ENDS WITH "x"')
+    assert plan.filter == models.Filter() and not plan.exact
+
+
+POLARS_SCHEMA = {
+    "properties": {
+        "status": {"type": "string"},
+        "age": {"type": "integer"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "meta": {"type": "object", "properties": {"title": {"type": "string"}}},
+    }
+}
+POLARS_TRAPS = [
+    ("casefold", 'status = "strasse"', [{"status": "Straße"}, {"status": "x"}], [0]),
+    ("NOT over null keeps the row", 'NOT (status = "a")', [{"status": "a"}, {"status": None}, {}], [1, 2]),
+    ("missing reads as null, so it exists", "status EXISTS", [{}, {"status": "a"}], [0, 1]),
+    ("a null parent: the child does not exist", "meta.title EXISTS", [{"meta": None}, {"meta": {"title": None}}], [1]),
+    ("nin on a list", 'tags NOT IN ["a"]', [{"tags": ["a", "b"]}, {"tags": ["b"]}, {"tags": None}], [1, 2]),
+    ("a number never equals a string", 'age = "1"', [{"age": 1}], []),
+]
+
+
+@pytest.mark.parametrize(("trap", "spec", "records", "expected"), POLARS_TRAPS, ids=[t[0] for t in POLARS_TRAPS])
+def test_polars_trap(trap: str, spec: str, records: Any, expected: Any) -> None:
+    f = parse_filter(spec)
+    df = polars_frame(records, POLARS_SCHEMA)
+    rows = df.to_dicts()
+    assert [i for i, r in enumerate(rows) if f.matches(r)] == expected
+    plan = to_polars(f, schema=POLARS_SCHEMA)
+    mask = df.with_columns(plan.expr.alias("__m"))["__m"].to_list()
+    assert [i for i, hit in enumerate(mask) if hit and plan.keep(rows[i])] == expected, plan.explain()
