@@ -270,6 +270,13 @@ def check_pipeline(
 @click.argument("filter_spec", metavar="FILTER")
 @click.argument("data", nargs=-1, metavar="DATA...")
 @click.option("--explain", is_flag=True, help="Print the canonical text, canonical JSON and AST instead of filtering.")
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(["postgres", "duckdb", "sqlite", "qdrant", "mongo"]),
+    help="Print the plan for this engine (SQL and parameters, or the Qdrant filter or Mongo query) and its "
+    "residual instead of filtering; with --explain, the plan part by part.",
+)
 @click.option("--schema", "schema", metavar="SCHEMA", help="Check the filter against a bucket schema first.")
 @click.option(
     "--context",
@@ -278,7 +285,7 @@ def check_pipeline(
 )
 @_pipe_guard
 def filter_command(
-    filter_spec: str, data: tuple[str, ...], explain: bool, schema: str | None, context: str | None
+    filter_spec: str, data: tuple[str, ...], explain: bool, to: str | None, schema: str | None, context: str | None
 ) -> int:
     """Print the records of DATA that match FILTER, as JSON Lines.
 
@@ -292,9 +299,15 @@ def filter_command(
       schemakit filter @filters/active.json data/ --schema bucket.json
       schemakit filter 'age >= 30 AND NOT (dept = "HR")' --explain
       schemakit filter 'owner_id = $inputs.user_id' data/ --context '{"inputs": {"user_id": "u1"}}'
+      schemakit filter 'status = "active" AND price < 10' --to postgres
     """
     from schemakit.cli._commands import run_filter
     from schemakit.cli._config import FilterConfig
+
+    if to is not None:
+        from schemakit.cli._plan import run_plan
+
+        return run_plan(filter_spec, to, explain=explain, context=context)
 
     if not data and not explain:
         raise click.UsageError("Missing argument 'DATA...' (or use --explain).")
