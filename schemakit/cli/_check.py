@@ -236,24 +236,40 @@ def iter_blocks(stream: IO[bytes], block_bytes: int = BLOCK_BYTES) -> Iterator[b
     """Blocks of whole lines: each ends right after a newline, except the last of the input.
 
     A read that fails part way (corrupt or truncated compressed data) raises
-    :class:`InputReadError` after the blocks read so far.
+    :class:`InputReadError` after the whole lines read so far; the fragment of a
+    line that the failure cut is dropped (it would only add an invalid_json issue).
     """
+    # read1 returns what one underlying read gives, so a decompressor that fails part way
+    # has handed over everything before the failure
+    read = getattr(stream, "read1", None) or stream.read
     carry = b""
     produced = False
     errors = read_errors()
     while True:
-        try:
-            data = stream.read(block_bytes)
-        except errors as exc:
-            if carry:
-                yield carry
-            raise InputReadError(str(exc)) from None
-        if not data:
+        parts: list[bytes] = []
+        size = 0
+        failure: str | None = None
+        while size < block_bytes:
+            try:
+                piece = read(block_bytes - size)
+            except errors as exc:
+                failure = str(exc) or type(exc).__name__
+                break
+            if not piece:
+                break
+            parts.append(piece)
+            size += len(piece)
+        data = carry + b"".join(parts) if carry else b"".join(parts)
+        if failure is not None:
+            whole = data[: data.rfind(b"\n") + 1]
+            if whole:
+                yield whole
+            raise InputReadError(failure)
+        if not parts:
             if carry or not produced:
                 # an empty input still gives one (empty) block, so every source reports as a file
                 yield carry
             return
-        data = carry + data if carry else data
         cut = data.rfind(b"\n") + 1
         if cut == 0:
             # one line longer than a block: keep reading until it ends
