@@ -7,6 +7,7 @@ from ``schemakit <command> --help``.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -28,8 +29,9 @@ def options_table(command: str) -> str:
         record = param.get_help_record(sub) if isinstance(param, click.Option) else None
         if record is None:
             continue
-        names, meaning = (text.replace("|", "\\|") for text in record)
-        rows.append(f"| `{names}` | {meaning} |")
+        # a pipe inside a table cell ends the cell, and an escaped one shows its backslash inside a code span
+        names, meaning = (html.escape(text).replace("|", "&#124;") for text in record)
+        rows.append(f"| <code>{names}</code> | {meaning} |")
     return "\n".join(rows)
 
 
