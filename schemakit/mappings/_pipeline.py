@@ -16,7 +16,7 @@ from typing import Any
 from schemakit._contract.bucket import SchemaDef, read_bucket_schema
 from schemakit._contract.keywords import unknown_keys
 from schemakit._contract.results import ResultShape
-from schemakit._contract.values import is_text, plain, plain_text
+from schemakit._contract.values import is_text, plain_text
 from schemakit._issues import Issue, Path, SchemakitError, describe
 from schemakit.mappings._registry import ExtractorRegistry
 from schemakit.mappings._resolver import (
@@ -49,8 +49,6 @@ def resolve_collection(
     """
     registry = _registry(extractors)
     issues: list[Issue] = []
-    # exact built-in types from here on: a caller's str subclass never runs its __eq__ or __repr__
-    request, buckets, collections = plain(request), plain(buckets), plain(collections)
     bucket_table = _table(buckets, "buckets", issues)
     collection_table = _table(collections if collections is not None else {}, "collections", issues)
     sources = SourceIndex(
@@ -131,7 +129,7 @@ def resolve_pipeline(manifest: Any, *, extractors: ExtractorRegistry | None = No
     manifest may carry ``extractors`` (definitions added to the registry).
     """
     issues: list[Issue] = []
-    manifest = plain(manifest)
+    manifest = plain_text(manifest)
     if isinstance(manifest, (str, FilePath)):
         manifest = _load_manifest(FilePath(manifest), issues)
         if issues:
@@ -231,6 +229,7 @@ def _section(manifest: Mapping[str, Any], key: str, issues: list[Issue]) -> dict
         return {}
     out: dict[str, Any] = {}
     for k, v in raw.items():
+        k = plain_text(k)  # ids are compared and printed: a str subclass's own methods never run
         if not isinstance(k, str) or not k:
             segment = k if isinstance(k, str) else describe(k)
             issues.append(
