@@ -153,6 +153,16 @@ class CompiledSchema:
         ok = not rt.has_error(issues)
         return BatchResult(ok, issues, results)
 
+    def validate_table(self, table: Any, *, max_issues: int = 1000) -> Any:
+        """Every row of a ``pyarrow.Table``, ``RecordBatch`` or ``polars.DataFrame``: a ``TableReport``.
+
+        Row ``i`` is valid exactly when ``is_valid`` says so of the row as a dict, with exactly the
+        issues of ``validate`` (located under the row index); see :mod:`schemakit.datasets`.
+        """
+        from schemakit.datasets._table import validate_table
+
+        return validate_table(self, table, max_issues=max_issues)
+
     def json_schema(self) -> dict[str, Any]:
         """A JSON Schema (2020-12) for an object request of this bucket, as far as JSON Schema can say it."""
         return build_json_schema(self._schema, self._options)
