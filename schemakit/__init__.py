@@ -18,6 +18,8 @@ _LAZY: dict[str, str] = {
     # pillar 1: bucket schemas and object validation
     "compile_schema": "schemakit.schema",
     "check_bucket": "schemakit.schema",
+    "check_compatibility": "schemakit.schema",
+    "CompatibilityReport": "schemakit.schema",
     "CompiledSchema": "schemakit.schema",
     "ValidationResult": "schemakit.schema",
     "BatchResult": "schemakit.schema",
@@ -48,6 +50,7 @@ __all__ = [
     "BucketSchema",
     "BucketSchemaField",
     "CollectionResolution",
+    "CompatibilityReport",
     "CompiledSchema",
     "CreateBlobRequest",
     "CreateObjectRequest",
@@ -65,6 +68,7 @@ __all__ = [
     "ValidationResult",
     "__version__",
     "check_bucket",
+    "check_compatibility",
     "check_filter",
     "compile_schema",
     "parse_filter",
@@ -88,6 +92,7 @@ if TYPE_CHECKING:
     from schemakit.schema import BucketCreateRequest as BucketCreateRequest
     from schemakit.schema import BucketSchema as BucketSchema
     from schemakit.schema import BucketSchemaField as BucketSchemaField
+    from schemakit.schema import CompatibilityReport as CompatibilityReport
     from schemakit.schema import CompiledSchema as CompiledSchema
     from schemakit.schema import CreateBlobRequest as CreateBlobRequest
     from schemakit.schema import CreateObjectRequest as CreateObjectRequest
@@ -95,6 +100,7 @@ if TYPE_CHECKING:
     from schemakit.schema import UniqueKeyConfig as UniqueKeyConfig
     from schemakit.schema import ValidationResult as ValidationResult
     from schemakit.schema import check_bucket as check_bucket
+    from schemakit.schema import check_compatibility as check_compatibility
     from schemakit.schema import compile_schema as compile_schema
 
 

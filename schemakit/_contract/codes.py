@@ -58,6 +58,7 @@ PILLARS: Mapping[str, str] = {
     "collections": "Collections and pipelines",
     "cli": "Command line",
     "backends": "Backends",
+    "compatibility": "Schema compatibility",
 }
 """Where a code comes from, in the order the reference lists them."""
 
@@ -445,7 +446,7 @@ _FILTERS: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code="invalid_argument",
-        pillars=("filters", "collections"),
+        pillars=("filters", "collections", "compatibility"),
         severity="error",
         meaning=(
             "An argument of query or resolve_collection is the wrong kind (records that are not an iterable, "
@@ -610,7 +611,7 @@ _COLLECTIONS: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code="invalid_manifest",
-        pillars=("collections",),
+        pillars=("collections", "compatibility"),
         severity="error",
         meaning=(
             "A pipeline manifest that cannot be read or parsed or is the wrong shape; an unknown top-level key "
@@ -877,7 +878,36 @@ _BACKENDS: tuple[CodeEntry, ...] = (
     ),
 )
 
-ENTRIES: tuple[CodeEntry, ...] = (*_SCHEMA, *_OBJECTS, *_FILTERS, *_COLLECTIONS, *_CLI, *_BACKENDS)
+
+
+def _compatibility() -> tuple[CodeEntry, ...]:
+    # the compatibility rules table holds each code's text and example: written once, there
+    from schemakit.schema._compat_rules import RULES
+
+    return tuple(
+        CodeEntry(
+            code=r.code,
+            pillars=("compatibility",),
+            severity=r.severity,
+            meaning=r.summary,
+            fix=r.hint[:1].upper() + r.hint[1:] + ".",
+            example=r.example,
+        )
+        for r in sorted(RULES.values(), key=lambda r: r.code)
+    )
+
+
+_COMPATIBILITY = _compatibility()
+
+ENTRIES: tuple[CodeEntry, ...] = (
+    *_SCHEMA,
+    *_OBJECTS,
+    *_FILTERS,
+    *_COLLECTIONS,
+    *_CLI,
+    *_BACKENDS,
+    *_COMPATIBILITY,
+)
 """Every entry, grouped by pillar (the order of the reference)."""
 
 CODES: Mapping[str, CodeEntry] = {entry.code: entry for entry in ENTRIES}

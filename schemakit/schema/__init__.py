@@ -15,6 +15,7 @@ from schemakit._contract.bucket import (
     load_bucket_schema,
     read_bucket_schema,
 )
+from schemakit.schema._compat import CompatibilityReport, check_compatibility
 from schemakit.schema._compiled import (
     BatchResult,
     CompiledSchema,
@@ -79,6 +80,7 @@ __all__ = [
     "BucketCreateRequest",
     "BucketSchema",
     "BucketSchemaField",
+    "CompatibilityReport",
     "CompiledSchema",
     "CreateBlobRequest",
     "CreateObjectRequest",
@@ -88,6 +90,7 @@ __all__ = [
     "UniqueKeyConfig",
     "ValidationResult",
     "check_bucket",
+    "check_compatibility",
     "check_unique_key",
     "compile_bucket",
     "compile_schema",
