@@ -7,6 +7,7 @@ Needs pyarrow and numpy (polars for DataFrames, dask[distributed] for ``engine="
 
 from __future__ import annotations
 
+from schemakit.datasets._dataset import DatasetReport, FileReport, validate_dataset
 from schemakit.datasets._table import TableReport, validate_table
 
-__all__ = ["TableReport", "validate_table"]
+__all__ = ["DatasetReport", "FileReport", "TableReport", "validate_dataset", "validate_table"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +12,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from schemakit._contract.results import ResultShape
 from schemakit._issues import Issue, PathSegment
-from schemakit.datasets._columns import Mask, judge
+from schemakit.datasets._columns import Mask, Verdict, judge
 from schemakit.schema import _runtime as rt
 
 if TYPE_CHECKING:
@@ -25,16 +25,27 @@ RowIssues = list[tuple[int, list[Issue]]]
 """The rows of a batch that have issues, in row order, each with its issues (not yet located)."""
 
 
-def check_batch(compiled: CompiledSchema, batch: pa.RecordBatch) -> tuple[Mask, RowIssues]:
+def check_batch(
+    compiled: CompiledSchema,
+    batch: pa.RecordBatch,
+    *,
+    rows_of: Callable[[Any], list[dict[str, Any]]] | None = None,
+    forced: Mask | None = None,
+) -> tuple[Mask, RowIssues]:
     """Each row's verdict and the issues of the rows that have some, exactly as the row validator gives them.
 
     Rows the columnar rules prove clean are valid with no issue; rows whose only findings are values of a
     column that cannot hold a valid value get those ``type_mismatch`` issues here; every other row is
     converted to a dict and validated by ``compiled.validate``.
+
+    ``rows_of(indices)`` gives those dicts when the rows are not the batch's own (CSV cells read by their
+    rule); ``forced`` rows are never judged columnar (a cell the typed batch could not hold).
     """
     verdict = judge(
         compiled.schema, batch, strict=compiled.strict, unique_key=compiled.unique_key_fields
     )
+    if forced is not None and forced.any():
+        verdict = Verdict(verdict.clean & ~forced, verdict.mismatched & ~forced, verdict.leaves)
     valid = verdict.clean.copy()
     found: RowIssues = []
     mismatched = np.flatnonzero(verdict.mismatched)
@@ -50,7 +61,7 @@ def check_batch(compiled: CompiledSchema, batch: pa.RecordBatch) -> tuple[Mask, 
     rest = np.flatnonzero(~(verdict.clean | verdict.mismatched))
     if len(rest):
         validate = compiled.validate
-        rows = batch.take(pa.array(rest)).to_pylist()
+        rows = rows_of(rest) if rows_of is not None else batch.take(pa.array(rest)).to_pylist()
         for i, row in zip(rest.tolist(), rows, strict=True):
             result = validate(row)
             valid[i] = result.ok
@@ -85,6 +96,25 @@ class Tally:
                 take = issues[:room]
                 self.issues.extend(issue.prefixed(*prefix, offset + i) for issue in take)
                 room -= len(take)
+
+    def add_row(self, row: int, valid: bool, issues: list[Issue], prefix: tuple[PathSegment, ...]) -> None:
+        """One row judged on its own (JSON Lines)."""
+        self.rows += 1
+        self.valid += bool(valid)
+        for issue in issues:
+            self.by_code[issue.code] += 1
+            if issue.is_error:
+                self.errors += 1
+            if len(self.issues) < self.max_issues:
+                self.issues.append(issue.prefixed(*prefix, row))
+
+    def add_file_issue(self, issue: Issue) -> None:
+        """An issue of a whole file, already located."""
+        self.by_code[issue.code] += 1
+        if issue.is_error:
+            self.errors += 1
+        if len(self.issues) < self.max_issues:
+            self.issues.append(issue)
 
     def merge(self, other: Tally) -> None:
         self.rows += other.rows
