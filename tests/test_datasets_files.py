@@ -53,7 +53,7 @@ def test_files_of_every_format_are_one_dataset_with_keys_unique_across_them(tmp_
     assert report.by_code["duplicate_unique_key"] == 3
     assert [f.format for f in report.files] == ["parquet", "ipc", "jsonl"]
     assert not report.ok
-    dup = [i for i in report.issues if i.code == "duplicate_unique_key"][0]
+    dup = next(i for i in report.issues if i.code == "duplicate_unique_key")
     assert dup.path == (files[2][0], 1, "sku")
     assert dup.message == f"unique key (sku) repeats {files[0][0]} row 3"
 

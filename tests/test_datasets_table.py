@@ -187,7 +187,7 @@ def test_a_strict_schema_sends_undeclared_columns_to_the_row_validator() -> None
 
 def test_a_non_table_is_a_type_error() -> None:
     compiled = compile_schema(PRODUCT)
-    with pytest.raises(TypeError, match="pyarrow.Table"):
+    with pytest.raises(TypeError, match=r"pyarrow\.Table"):
         compiled.validate_table([{"sku": "x"}])
 
 
