@@ -59,6 +59,7 @@ PILLARS: Mapping[str, str] = {
     "cli": "Command line",
     "backends": "Backends",
     "compatibility": "Schema compatibility",
+    "datasets": "Datasets",
 }
 """Where a code comes from, in the order the reference lists them."""
 
@@ -247,11 +248,12 @@ _OBJECTS: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code="duplicate_unique_key",
-        pillars=("objects", "cli"),
+        pillars=("objects", "cli", "datasets"),
         severity="error",
         meaning=(
             "An object repeats the unique key of an earlier object of the same batch (or, on the command line, "
-            "of an earlier line in the files checked together)."
+            "of an earlier line in the files checked together; for ``validate_dataset``, of an earlier row of "
+            "any file of the dataset)."
         ),
         fix="Give each object its own unique-key value.",
         example=(
@@ -778,7 +780,7 @@ _CLI: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code="empty_glob",
-        pillars=("cli",),
+        pillars=("cli", "datasets"),
         severity="warning",
         meaning="A data glob of a configured bucket that matches no file.",
         fix="Correct the pattern (it is relative to the configuration file's directory), or remove it.",
@@ -798,7 +800,7 @@ _CLI: tuple[CodeEntry, ...] = (
     ),
     CodeEntry(
         code="invalid_json",
-        pillars=("cli",),
+        pillars=("cli", "datasets"),
         severity="error",
         meaning="A line of a JSON Lines file (or a JSON file) that is not valid JSON, or is too deep or too large.",
         fix="Write one complete JSON object per line.",
@@ -899,6 +901,36 @@ def _compatibility() -> tuple[CodeEntry, ...]:
 
 _COMPATIBILITY = _compatibility()
 
+_DATASETS: tuple[CodeEntry, ...] = (
+    CodeEntry(
+        code="nested_field_in_csv",
+        pillars=("datasets",),
+        severity="error",
+        meaning="A CSV file of a dataset whose schema has an object or array field: a CSV cell holds text, "
+        "so the field's cells are read as strings (and are type mismatches).",
+        fix="Keep objects and arrays in Parquet, Arrow IPC or JSON Lines files, or flatten the schema for CSV.",
+        example=(
+            "import os, tempfile\n"
+            "path = os.path.join(tempfile.mkdtemp(), 'data.csv')\n"
+            "_ = open(path, 'w').write('dims\\n')\n"
+            "from schemakit.datasets import validate_dataset\n"
+            "validate_dataset(path, {'properties': {'dims': {'type': 'object'}}})"
+        ),
+    ),
+    CodeEntry(
+        code="unreadable_file",
+        pillars=("datasets",),
+        severity="error",
+        meaning="A dataset file that cannot be opened or read as its format (missing, truncated, not Parquet, "
+        "Arrow IPC, CSV or JSON Lines); the other files are still checked.",
+        fix="Check the path, and that the file was written completely in one of the formats.",
+        example=(
+            "from schemakit.datasets import validate_dataset\n"
+            "validate_dataset('missing.parquet', {'properties': {}})"
+        ),
+    ),
+)
+
 ENTRIES: tuple[CodeEntry, ...] = (
     *_SCHEMA,
     *_OBJECTS,
@@ -907,6 +939,7 @@ ENTRIES: tuple[CodeEntry, ...] = (
     *_CLI,
     *_BACKENDS,
     *_COMPATIBILITY,
+    *_DATASETS,
 )
 """Every entry, grouped by pillar (the order of the reference)."""
 
