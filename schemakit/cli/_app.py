@@ -331,3 +331,12 @@ def export_jsonschema(schema: str, strict: bool) -> int:
     from schemakit.cli._config import ExportConfig
 
     return run_export_jsonschema(ExportConfig(schema, strict=strict))
+
+
+def _register_breaking() -> None:
+    from schemakit.cli._breaking import register
+
+    register(cli, _CONTEXT, _pipe_guard)
+
+
+_register_breaking()
