@@ -93,6 +93,16 @@ def test_stdin_takes_compressed_and_pretty_printed_json(bucket: Path) -> None:
     assert as_json.code == 1
     assert as_json.lines[0].startswith("-:") and "/1/metadata/price: type_mismatch" in as_json.lines[0]
     assert "2 objects checked in 1 file: 1 valid, 1 invalid" in as_json.out
+    # workers do not read the run's stdin: the parent hands its bytes over
+    assert run("validate", bucket, "-", "--input-format", "json", "--jobs", "2", stdin=pretty).out == as_json.out
+
+
+def test_filter_reads_compressed_data(tmp_path: Path) -> None:
+    data = tmp_path / "records.jsonl.zst"
+    data.write_bytes(COMPRESSORS[".zst"](_lines({"n": 1}, {"n": 5}, {"n": 9})))
+    result = run("filter", "n > 3", data)
+    assert result.code == 0
+    assert result.lines == ['{"n":5}', '{"n":9}']
 
 
 def test_a_json_file_holding_json_lines(bucket: Path, tmp_path: Path) -> None:

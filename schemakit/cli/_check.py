@@ -299,10 +299,10 @@ def byte_ranges(path: str, size: int, block_bytes: int = BLOCK_BYTES) -> Iterato
             start = end
 
 
-def json_source_chunk(checker: ObjectChecker, source: DataSource) -> Chunk:
-    """A whole ``.json`` data source as one chunk (line numbers absolute)."""
+def json_source_chunk(checker: ObjectChecker, source: DataSource, data: bytes | None = None) -> Chunk:
+    """A whole ``.json`` data source (or its bytes, already read) as one chunk (line numbers absolute)."""
     try:
-        raw = read_source_bytes(source)
+        raw = read_source_bytes(source) if data is None else data
     except InputReadError as exc:
         return Chunk(1, 0, source.size or 0, [Finding(0, 1, (corrupt_input_issue(source, str(exc)),), None)])
     text = decode_text(source.label, raw)
@@ -406,9 +406,10 @@ class RangeTask(NamedTuple):
 
 
 class JsonTask(NamedTuple):
-    """A whole ``.json`` data source."""
+    """A whole ``.json`` data source; ``data`` carries stdin's bytes (a worker's stdin is not the run's)."""
 
     source: DataSource
+    data: bytes | None = None
 
 
 # A task names its input rather than carrying it where it can: the worker reads
@@ -453,7 +454,7 @@ def _work(task: Task) -> Chunk:
     if isinstance(task, bytes):
         chunk = _WORKER.check_block(task)
     elif isinstance(task, JsonTask):
-        chunk = json_source_chunk(_WORKER, task.source)
+        chunk = json_source_chunk(_WORKER, task.source, task.data)
     else:
         with open(task.path, "rb") as f:
             f.seek(task.start)
@@ -481,7 +482,13 @@ def _from_wire(chunk: Chunk) -> Chunk:
 def _tasks(source: DataSource) -> Iterator[Task | Chunk]:
     """The tasks of one source, or a chunk made here (an issue for a read that failed part way)."""
     if source.kind == "json":
-        yield JsonTask(source)
+        if source.path is not None:
+            yield JsonTask(source)
+            return
+        try:
+            yield JsonTask(source, read_source_bytes(source))
+        except InputReadError as exc:
+            yield Chunk(1, 0, 0, [Finding(0, 1, (corrupt_input_issue(source, str(exc)),), None)])
     elif source.splittable:
         assert source.path is not None
         path = os.fspath(source.path)
