@@ -22,6 +22,9 @@ from schemakit.backends._plan import Atom, Plan, Pushed, Refused, Row, build
 from schemakit.backends._sql import MAX_SEGMENTS
 
 
+_EXACT_INT = 2**53
+
+
 def _pl() -> Any:
     import polars as pl
 
@@ -180,6 +183,9 @@ def _ascii_superset(p: Polars, test: Callable[[Any], Any], folded: str) -> tuple
 
 def _with_column(row: Callable[[Polars, Atom, _Column], Pushed[Any] | Refused]) -> Row:
     def checked(p: Polars, a: Atom) -> Pushed[Any] | Refused:
+        values = a.value if isinstance(a.value, list) else [a.value]
+        if any(isinstance(v, int) and not isinstance(v, bool) and abs(v) > _EXACT_INT for v in values):
+            return Refused("an integer beyond 2**53, which Polars compares as a float or cannot hold")
         c = p.column(a.segments)
         if isinstance(c, str):
             return Refused(c)

@@ -106,7 +106,7 @@ class Handle:
     """A JSON value in the query: ``root`` read at ``path`` (SQLite), or ``root`` itself (``path`` None)."""
 
     root: exp.Expression
-    path: str | exp.Expression | None = None
+    path: str | exp.Expression | tuple[str, ...] | None = None
 
 
 @dataclass
@@ -181,41 +181,52 @@ class Dialect:
         return None
 
     # -- reading JSON --
+    # A handle is a static path from the document (one engine call reads it, however deep), or an
+    # array element the query is iterating (SQLite: its ``fullkey``; DuckDB and PostgreSQL: the value).
     def doc(self) -> Handle:
-        return Handle(self.column, "$" if self.name == "sqlite" else None)
+        return Handle(self.column, () if self.name == "postgres" else "$")
 
     def child(self, h: Handle, key: str) -> Handle:
         if self.name == "postgres":
-            return Handle(fn("jsonb_extract_path", h.root, self.param(key, "TEXT")))
+            assert isinstance(h.path, tuple)
+            return Handle(h.root, (*h.path, key))
         step = '."' + key + '"'
-        if self.name == "sqlite":
-            if isinstance(h.path, str):
-                return Handle(h.root, h.path + step)
-            assert h.path is not None
-            return Handle(h.root, exp.DPipe(this=h.path, expression=self.param(step)))
-        return Handle(fn("json_extract", h.root, self.param("$" + step)))
-
-    def _sqlite_path(self, h: Handle) -> exp.Expression:
+        if isinstance(h.path, str):
+            return Handle(h.root, h.path + step)
+        if self.name == "duckdb":
+            return Handle(h.root, "$" + step)
         assert h.path is not None
+        return Handle(h.root, exp.DPipe(this=h.path, expression=self.param(step)))
+
+    def _path(self, h: Handle) -> exp.Expression:
+        assert isinstance(h.path, (str, exp.Expression))
         return self.param(h.path) if isinstance(h.path, str) else h.path
+
+    def _keys(self, h: Handle) -> list[exp.Expression]:
+        assert isinstance(h.path, tuple)
+        return [self.param(k, "TEXT") for k in h.path]
+
+    def node(self, h: Handle) -> exp.Expression:
+        """The JSON value itself (PostgreSQL and DuckDB)."""
+        if self.name == "postgres":
+            return fn("jsonb_extract_path", h.root, *self._keys(h)) if h.path else h.root
+        return fn("json_extract", h.root, self._path(h)) if h.path is not None else h.root
 
     def type_name(self, h: Handle) -> exp.Expression:
         if self.name == "postgres":
-            return fn("jsonb_typeof", h.root)
-        if self.name == "sqlite":
-            return fn("json_type", h.root, self._sqlite_path(h))
-        return fn("json_type", h.root)
+            return fn("jsonb_typeof", self.node(h))
+        if h.path is None:
+            return fn("json_type", h.root)
+        return fn("json_type", h.root, self._path(h))
 
     def is_kind(self, h: Handle, kind: Kind) -> exp.Expression:
         names = _KINDS[self.name][kind]
         t = self.type_name(h)
-        if self.name == "duckdb" and kind == "null":
-            # DuckDB's JSON[] reads a null element as SQL NULL; a handle is only tested once known present
+        if self.name == "duckdb" and kind == "null" and h.path is None:
+            # DuckDB's JSON[] reads a null element as SQL NULL
             return truth(
-                exp.or_(
-                    exp.Is(this=h.root, expression=exp.Null()),
-                    exp.EQ(this=t, expression=exp.Literal.string("NULL")),
-                    copy=False,
+                any_of(
+                    [exp.Is(this=h.root, expression=exp.Null()), exp.EQ(this=t, expression=exp.Literal.string("NULL"))]
                 )
             )
         test: exp.Expression
@@ -227,31 +238,37 @@ class Dialect:
 
     def present(self, h: Handle) -> exp.Expression:
         """Whether the value exists (a JSON null exists)."""
-        if self.name == "sqlite":
-            return exp.Not(this=exp.Is(this=self.type_name(h), expression=exp.Null()))
-        return exp.Not(this=exp.Is(this=h.root, expression=exp.Null()))
+        if self.name == "postgres":
+            return exp.Not(this=exp.Is(this=self.node(h), expression=exp.Null()))
+        if self.name == "duckdb" and h.path is None:
+            return exp.Not(this=exp.Is(this=h.root, expression=exp.Null()))
+        return exp.Not(this=exp.Is(this=self.type_name(h), expression=exp.Null()))
 
     def _guarded(self, h: Handle, kind: Kind, value: exp.Expression) -> exp.Expression:
         return exp.Case(ifs=[exp.If(this=self.is_kind(h, kind), true=value)])
 
+    def _scalar(self, h: Handle) -> exp.Expression:
+        """The scalar as the engine's text (PostgreSQL, DuckDB) or SQL value (SQLite), unguarded."""
+        if self.name == "postgres":
+            if h.path:
+                return fn("jsonb_extract_path_text", h.root, *self._keys(h))
+            return fn("jsonb_extract_path_text", fn("jsonb_build_array", h.root), exp.Literal.string("0"))
+        if self.name == "sqlite":
+            return fn("json_extract", h.root, self._path(h))
+        path = self._path(h) if h.path is not None else exp.Literal.string("$")
+        return fn("json_extract_string", h.root, path)
+
     def text(self, h: Handle) -> exp.Expression:
         """The string value (NULL when it is no string)."""
-        if self.name == "postgres":
-            raw = fn("jsonb_extract_path_text", fn("jsonb_build_array", h.root), exp.Literal.string("0"))
-        elif self.name == "sqlite":
-            raw = fn("json_extract", h.root, self._sqlite_path(h))
-        else:
-            raw = fn("json_extract_string", h.root, exp.Literal.string("$"))
-        return self._guarded(h, "string", raw)
+        return self._guarded(h, "string", self._scalar(h))
 
     def number(self, h: Handle) -> exp.Expression:
+        raw = self._guarded(h, "number", self._scalar(h))
         if self.name == "postgres":
-            raw = fn("jsonb_extract_path_text", fn("jsonb_build_array", h.root), exp.Literal.string("0"))
-            return exp.Cast(this=self._guarded(h, "number", raw), to=exp.DataType.build("NUMERIC", dialect="postgres"))
+            return exp.Cast(this=raw, to=exp.DataType.build("NUMERIC", dialect="postgres"))
         if self.name == "sqlite":
-            return self._guarded(h, "number", fn("json_extract", h.root, self._sqlite_path(h)))
-        raw = fn("json_extract_string", h.root, exp.Literal.string("$"))
-        return exp.Cast(this=self._guarded(h, "number", raw), to=exp.DataType.build("DOUBLE"))
+            return raw
+        return exp.Cast(this=raw, to=exp.DataType.build("DOUBLE"))
 
     def number_param(self, value: int | float) -> exp.Expression:
         if self.name == "postgres":
@@ -270,10 +287,7 @@ class Dialect:
                     exp.If(this=exp.EQ(this=t, expression=exp.Literal.string("false")), true=exp.Literal.number(0)),
                 ]
             )
-        if self.name == "postgres":
-            raw = fn("jsonb_extract_path_text", fn("jsonb_build_array", h.root), exp.Literal.string("0"))
-        else:
-            raw = fn("json_extract_string", h.root, exp.Literal.string("$"))
+        raw = self._scalar(h)
         return self._guarded(
             h,
             "boolean",
@@ -284,42 +298,37 @@ class Dialect:
         )
 
     def elements(self, h: Handle, body: Pred) -> exp.Expression:
-        """Whether some element of the array ``h`` satisfies ``body`` (false when ``h`` is no array)."""
+        """Whether some element of the array ``h`` satisfies ``body`` (false when ``h`` is no array).
+
+        The element scan sits behind a CASE on the value's type, so a row whose value is no array
+        never runs it: most values are scalars, and a scan per row would dominate the query.
+        """
         a = self.alias()
+        scan: exp.Expression
         if self.name == "sqlite":
             src = exp.Table(
-                this=fn("json_each", h.root, self._sqlite_path(h)), alias=exp.TableAlias(this=exp.to_identifier(a))
+                this=fn("json_each", h.root, self._path(h)), alias=exp.TableAlias(this=exp.to_identifier(a))
             )
             inner = Handle(h.root, exp.column("fullkey", table=a))
-            where = exp.and_(self.is_kind(h, "array"), body(inner), copy=False)
-            return exp.Exists(
-                this=sqlglot.select(exp.Literal.number(1)).from_(src, copy=False).where(where, copy=False)
+            scan = exp.Exists(
+                this=sqlglot.select(exp.Literal.number(1)).from_(src, copy=False).where(body(inner), copy=False)
             )
-        if self.name == "postgres":
-            arr = exp.Case(
-                ifs=[exp.If(this=self.is_kind(h, "array"), true=h.root)],
-                default=exp.Cast(this=exp.Literal.string("[]"), to=exp.DataType.build("JSONB", dialect="postgres")),
-            )
+        elif self.name == "postgres":
             src = exp.Table(
-                this=fn("jsonb_array_elements", arr),
+                this=fn("jsonb_array_elements", self.node(h)),
                 alias=exp.TableAlias(this=exp.to_identifier(a), columns=[exp.to_identifier("v")]),
             )
-            return exp.Exists(
+            scan = exp.Exists(
                 this=sqlglot.select(exp.Literal.number(1))
                 .from_(src, copy=False)
-                .where(body(Handle(exp.column("v", table=a))), copy=False)
+                .where(body(Handle(exp.column("v", table=a), ())), copy=False)
             )
-        json_list = exp.DataType.build("JSON[]", dialect="duckdb")
-        arr = exp.Case(
-            ifs=[exp.If(this=self.is_kind(h, "array"), true=exp.Cast(this=h.root, to=json_list))],
-            default=exp.Cast(this=exp.Array(expressions=[]), to=json_list.copy()),
-        )
-        sub = sqlglot.select(exp.alias_(fn("unnest", arr), "v", copy=False)).subquery(a, copy=False)
-        return exp.Exists(
-            this=sqlglot.select(exp.Literal.number(1))
-            .from_(sub, copy=False)
-            .where(body(Handle(exp.column("v", table=a))), copy=False)
-        )
+        else:
+            # a lambda over the list, not a correlated subquery: DuckDB runs it vectorized
+            items = exp.Cast(this=self.node(h), to=exp.DataType.build("JSON[]", dialect="duckdb"))
+            test = exp.Lambda(this=body(Handle(exp.column(a))), expressions=[exp.to_identifier(a)])
+            scan = truth(fn("list_bool_or", fn("list_transform", items, test)))
+        return exp.Case(ifs=[exp.If(this=self.is_kind(h, "array"), true=scan)], default=exp.false())
 
     # -- strings --
     def casefold(self, t: exp.Expression) -> exp.Expression | None:
@@ -371,19 +380,28 @@ class Dialect:
         return None
 
     # -- reading a path the way paths.read does --
-    def found(self, segments: tuple[str, ...], pred: Pred) -> exp.Expression:
-        """Whether some value found at ``segments`` (fan-out included) satisfies ``pred``."""
-        doc = self.doc()
-        return self._steps(doc, segments, pred, top=True)
+    def found(self, segments: tuple[str, ...], pred: Pred, *, presence: bool = False) -> exp.Expression:
+        """Whether some value found at ``segments`` (fan-out included) satisfies ``pred``.
 
-    def _steps(self, h: Handle, segments: tuple[str, ...], pred: Pred, top: bool = False) -> exp.Expression:
+        ``presence`` adds the test that the value exists, for a ``pred`` that a missing value could
+        pass; every type test already fails on a missing value, so the others need none. No step
+        tests that its parent is an object: a key (never a digit run, see ``path_problem``) read from
+        anything else reads nothing in every dialect.
+        """
+        return self._steps(self.doc(), segments, pred, presence, top=True)
+
+    def _steps(
+        self, h: Handle, segments: tuple[str, ...], pred: Pred, presence: bool, top: bool = False
+    ) -> exp.Expression:
         if not segments:
             return pred(h)
         key, rest = segments[0], segments[1:]
 
         def into(node: Handle) -> exp.Expression:
             c = self.child(node, key)
-            return all_of([self.is_kind(node, "object"), self.present(c), self._steps(c, rest, pred)])
+            if rest or not presence:
+                return self._steps(c, rest, pred, presence)
+            return all_of([self.present(c), pred(c)])
 
         if top:
             return into(h)
@@ -553,12 +571,12 @@ def _row_text(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
 
 
 def _row_exists(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
-    found = d.found(a.segments, lambda h: _true())
+    found = d.found(a.segments, lambda h: _true(), presence=True)
     return Pushed(found if a.value else negation(found))
 
 
 def _row_is_null(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
-    present = d.found(a.segments, lambda h: _true())
+    present = d.found(a.segments, lambda h: _true(), presence=True)
     a_null = d.found(a.segments, lambda h: d.is_kind(h, "null"))
     if a.value:
         return Pushed(any_of([negation(present), a_null]))
