@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -76,20 +77,22 @@ class SqlEngine(Engine):
         self.name = name
         self.conn = conn
         self.doc_type = doc_type
-        conn.execute("DROP TABLE IF EXISTS t")
-        conn.execute(f"CREATE TABLE t (i INTEGER, doc {doc_type})")
+        # one table per test process: two runs of the suite may share the PostgreSQL cluster
+        self.table = f"t_{os.getpid()}"
+        conn.execute(f"DROP TABLE IF EXISTS {self.table}")
+        conn.execute(f"CREATE TABLE {self.table} (i INTEGER, doc {doc_type})")
 
     def load(self, records: list[dict[str, Any]]) -> None:
-        self.conn.execute("DELETE FROM t")
+        self.conn.execute(f"DELETE FROM {self.table}")
         marker = "%s" if self.name == "postgres" else "?"
         # one statement for the whole set: a round trip per record would dominate the test's time
         values = ", ".join(f"({marker}, {marker})" for _ in records)
         params = [x for i, r in enumerate(records) for x in (i, json.dumps(r))]
-        self.conn.execute(f"INSERT INTO t VALUES {values}", params)
+        self.conn.execute(f"INSERT INTO {self.table} VALUES {values}", params)
 
     def ids(self, plan: Plan) -> list[int]:
         assert plan.where is not None
-        sql = f"SELECT i FROM t WHERE {plan.where} ORDER BY i"
+        sql = f"SELECT i FROM {self.table} WHERE {plan.where} ORDER BY i"
         return [int(r[0]) for r in self.conn.execute(sql, plan.params).fetchall()]
 
 
