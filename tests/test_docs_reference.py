@@ -22,6 +22,7 @@ PUBLIC_MODULES = [
     "schemakit.strategies",
     "schemakit.testing",
     "schemakit.backends",
+    "schemakit.datasets",
 ]
 
 
