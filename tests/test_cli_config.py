@@ -110,3 +110,17 @@ def test_no_arguments_and_no_configuration_is_a_usage_error(tmp_path: Path) -> N
     broken.write_text("format = \n")
     unreadable = run("validate", cwd=tmp_path)
     assert unreadable.code == 2 and "schemakit.toml: configuration is not valid TOML" in unreadable.err
+
+
+def test_junit_keeps_the_configuration_issues_in_a_test_case_of_their_own(project: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    config = project / "pyproject.toml"
+    config.write_text(config.read_text().replace("max-issues = 50", 'jobs = "two"'))
+    root = ET.fromstring(run("validate", "--format", "junit", cwd=project).out)
+    cases = {c.get("name"): [f.get("type") for f in c.findall("failure")] for c in root.iter("testcase")}
+    assert cases == {
+        "data/products/2024/a.jsonl": ["type_mismatch"],
+        "data/products/b.jsonl": ["duplicate_unique_key"],
+        "pyproject.toml": ["invalid_config"],
+    }

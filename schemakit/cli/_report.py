@@ -491,14 +491,15 @@ class JunitReporter(Reporter):
     """JUnit XML: one test case per file, one failure per invalid object (its issues as the failure's text).
 
     CI systems (GitLab, Jenkins, Azure) show each file as a test, so a
-    broken file reads as a failed test with its objects listed.
+    broken file reads as a failed test with its objects listed. Issues of a
+    file that is not checked data (the configuration) make a failed test of their own.
     """
 
     def __init__(self, out: TextIO, options: ReportOptions | None = None) -> None:
         super().__init__(out, options)
         self._cases = _Spool()
         self._current: list[tuple[str, int, Issue]] = []
-        self._failures: list[str] = []
+        self._failures: dict[str, list[str]] = {}
         self._tests = 0
         self._failed = 0
 
@@ -513,33 +514,32 @@ class JunitReporter(Reporter):
         errors = [i for _, _, i in issues if i.severity == "error"]
         if not errors:
             return
-        line = issues[0][1]
+        file, line, _ = issues[0]
         first = errors[0]
         message = f"line {line}: {first.pointer or '/'}: {first.code}: {first.message.splitlines()[0]}"
         body = "\n".join(text_line(f, ln, i) for f, ln, i in issues)
-        self._failures.append(
+        self._failures.setdefault(file, []).append(
             f"      <failure message={_xml_attr(message)} type={_xml_attr(first.code)}>{_xml_text(body)}</failure>"
         )
 
     def file_done(self, file: str, checked: int, invalid: int) -> None:
         if self._current:
             self._close_object()
-        noun = self.options.command
-        head = f"    <testcase classname={_xml_attr('schemakit.' + noun)} name={_xml_attr(file)}"
+        failures = self._failures.pop(file, [])
+        head = f"    <testcase classname={_xml_attr('schemakit.' + self.options.command)} name={_xml_attr(file)}"
         self._tests += 1
-        if self._failures:
+        if failures:
             self._failed += 1
-            case = head + ">\n" + "\n".join(self._failures) + "\n    </testcase>"
+            case = head + ">\n" + "\n".join(failures) + "\n    </testcase>"
         else:
             case = head + "/>"
-        self._failures = []
         self._cases.add("\n" + case, sep="")
 
     def finish(self, summary: Summary, extra: dict[str, Any] | None = None) -> None:
         if self._current:
             self._close_object()
-        if self._failures:  # issues of no file the run finished (a configuration file)
-            self.file_done("(run)", 0, 0)
+        for file in list(self._failures):  # files that are not data: the configuration
+            self.file_done(file, 0, 0)
         name = f"schemakit {self.options.command}"
         counts = f'tests="{self._tests}" failures="{self._failed}" errors="0" skipped="0"'
         out = self.out

@@ -18,7 +18,7 @@ from typing import IO, Any
 from schemakit._contract.bucket import is_bucket_request
 from schemakit._issues import Issue, SchemaDefinitionError, describe
 from schemakit.cli._check import Chunk, ObjectChecker, ParallelChecker, SchemaSpec, serial_chunks, worker_count
-from schemakit.cli._config import BucketTarget, ValidateConfig
+from schemakit.cli._config import BucketTarget, Reporting, ValidateConfig
 from schemakit.cli._errors import UserError
 from schemakit.cli._inputs import (
     DATA_SUFFIXES,
@@ -321,8 +321,12 @@ def run_validate(cfg: ValidateConfig) -> int:
 
 
 def _validate_sources(
-    run: ValidationRun, cfg: ValidateConfig, compiled: Any, spec: SchemaSpec, sources: list[DataSource],
-    reporting: Any,
+    run: ValidationRun,
+    cfg: ValidateConfig,
+    compiled: Any,
+    spec: SchemaSpec,
+    sources: list[DataSource],
+    reporting: Reporting,
 ) -> bool:
     """Check one bucket's sources into the run; True when --fail-fast stopped it."""
     normalizing = cfg.write_normalized is not None
