@@ -108,3 +108,12 @@ def test_every_command_has_a_generated_option_table_on_the_cli_page() -> None:
         for param in command.params:
             if isinstance(param, click.Option) and not param.hidden:
                 assert f"{param.opts[-1]}" in table, (name, param.opts)
+
+
+def test_the_readme_links_to_files_that_exist() -> None:
+    # mkdocs checks the site's links; the README is read on its own (on a forge, or in the sdist)
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+        if "://" in target:
+            continue
+        assert (ROOT / target).exists(), target
