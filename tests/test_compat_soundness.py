@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from compat_support import mutated
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 import schemakit
 from schemakit import strategies as sks
-from tests.compat_support import mutated
 
 THOROUGH = settings().max_examples >= 1000
 OBJECTS_PER_PAIR = 200 if THOROUGH else 8

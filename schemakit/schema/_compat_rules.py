@@ -293,3 +293,17 @@ def mode_table() -> list[tuple[str, list[str], str, str, str]]:
     return [
         (r.code, [m for m in shown if breaks_mode(r, m)], r.severity, r.summary, r.hint) for r in _ROWS
     ]
+
+
+def rules_markdown() -> str:
+    """The docs' table of codes and modes (``docs/compatibility.md`` is built with it)."""
+    shown = [m for m in MODES if not m.endswith(TRANSITIVE_SUFFIX) and m != "none"]
+    lines = [
+        "| code | " + " | ".join(shown) + " | severity | what changed | how to change safely |",
+        "|---|" + "---|" * len(shown) + "---|---|---|",
+    ]
+    for code, modes, severity, summary, hint in mode_table():
+        marks = " | ".join("can break" if m in modes else "" for m in shown)
+        text = summary.replace("|", "\\|")
+        lines.append(f"| [`{code}`](reference/codes.md#{code}) | {marks} | {severity} | {text} | {hint} |")
+    return "\n".join(lines)
