@@ -28,9 +28,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from schemakit._contract.results import ResultShape
+from schemakit._contract.types import FIELD_TYPES
 from schemakit._issues import Issue, PathSegment
+from schemakit.datasets._columns import _np, is_text
 from schemakit.datasets._read import (
     Unit,
     UnreadableFile,
@@ -122,55 +125,80 @@ class UnitResult:
     keys: list[Records] | None = None
 
 
-def _key_bytes(key: tuple[Any, ...]) -> bytes | None:
-    """A canonical text of a normalized key; None for a key equal to nothing else (NaN, unhashable)."""
-    parts = []
-    for part in key:
-        if part.__class__ is bool:
-            part = int(part)  # True == 1 in a batch's key set, so here too
-        if isinstance(part, float) and part != part:
-            return None
-        if isinstance(part, tuple) and part[:1] == ("unhashable",):
-            return None
-        parts.append(f"{type(part).__name__}:{part!r}")
-    return "\x1f".join(parts).encode("utf-8", "surrogatepass")
+def _part_text(part: Any) -> str | None:
+    """A normalized key part as text, equal for equal parts; None for a part equal to nothing (NaN)."""
+    if part.__class__ is str:
+        return f"s{len(part)}:{part}"  # length first: no separator inside a part can shift the parts
+    if part.__class__ is bool:
+        return f"i:{int(part)}"  # True == 1 in a batch's key set, so here too
+    if part.__class__ is int:
+        return f"i:{part}"
+    if isinstance(part, float):
+        return None if part != part else f"f:{part!r}"
+    if isinstance(part, tuple) and part[:1] == ("unhashable",):
+        return None
+    return f"{type(part).__name__}:{part!r}"
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class KeyCollector:
     """The unique-key records of a unit, hash-partitioned by digest."""
 
-    def __init__(self, compiled: CompiledSchema, file_index: int) -> None:
+    def __init__(self, compiled: CompiledSchema, file_index: int, partitions: int = PARTITIONS) -> None:
         self.key_value = compiled.unique_key_value
+        self.fields = compiled.unique_key_fields
+        kinds = [FIELD_TYPES[compiled.schema.fields[n].type].json_schema.get("type") for n in self.fields]
+        # a single text key read straight from a text column: the same text add() derives, without the dicts
+        self.text_key = len(self.fields) == 1 and kinds == ["string"]
         self.base = file_index << ROW_BITS
-        self.parts: list[list[Records]] = [[] for _ in range(PARTITIONS)]
+        self.parts: list[list[Records]] = [[] for _ in range(partitions)]
 
     def add(self, rows: Iterable[tuple[int, Any]], valid: Callable[[int], bool]) -> None:
-        his: list[int] = []
-        los: list[int] = []
+        """The records of ``rows`` (row number, object); ``valid(row)`` is the row's own verdict."""
+        digests: list[bytes] = []
         locs: list[int] = []
-        oks: list[int] = []
-        blake = hashlib.blake2b
+        oks: list[bool] = []
         for row, obj in rows:
             key = self.key_value(obj)
             if key is None:
                 continue
-            text = _key_bytes(key)
-            if text is None:
+            texts = [_part_text(part) for part in key]
+            if any(t is None for t in texts):
                 continue
-            digest = blake(text, digest_size=16).digest()
-            his.append(int.from_bytes(digest[:8], "little"))
-            los.append(int.from_bytes(digest[8:], "little"))
+            digests.append(_digest("\x1f".join(t for t in texts if t is not None)))
             locs.append(self.base | row)
             oks.append(valid(row))
-        if not locs:
+        self._store(digests, np.asarray(locs, dtype=np.int64), np.asarray(oks, dtype=np.bool_))
+
+    def add_batch(self, batch: pa.RecordBatch, valid: Mask, first_row: int) -> None:
+        """The records of a record batch whose row ``i`` is row ``first_row + i`` of its file."""
+        names = batch.schema.names
+        present = [n for n in self.fields if n in names]
+        column = batch.column(names.index(self.fields[0])) if self.text_key and present else None
+        if column is None or not is_text(column.type):
+            dicts = batch.select(present).to_pylist() if present else [{}] * batch.num_rows
+            self.add(((first_row + i, d) for i, d in enumerate(dicts)), _offset_lookup(valid, first_row))
             return
-        records = np.empty(len(locs), dtype=KEY_RECORD)
-        records["hi"] = his
-        records["lo"] = los
+        keyed = _np(pc.greater(pc.utf8_length(column), 0))  # null and "" are no key
+        where = np.flatnonzero(keyed)
+        values = column.filter(pa.array(keyed)).to_pylist()
+        digests = [_digest(f"s{len(v)}:{v}") for v in values]
+        self._store(digests, self.base | (first_row + where.astype(np.int64)), valid[where])
+
+    def _store(self, digests: list[bytes], locs: npt.NDArray[np.int64], oks: Mask) -> None:
+        if not digests:
+            return
+        halves = np.frombuffer(b"".join(digests), dtype=np.dtype([("hi", "<u8"), ("lo", "<u8")]))
+        records = np.empty(len(digests), dtype=KEY_RECORD)
+        records["hi"] = halves["hi"]
+        records["lo"] = halves["lo"]
         records["loc"] = locs
         records["ok"] = oks
-        part = records["hi"] % PARTITIONS
-        for p in range(PARTITIONS):
+        part = records["hi"] % len(self.parts)
+        for p in range(len(self.parts)):
             chosen = records[part == p]
             if len(chosen):
                 self.parts[p].append(chosen)
@@ -183,14 +211,11 @@ def _arrow_unit(
     compiled: CompiledSchema, unit: Unit, label: str, tally: Tally, keys: KeyCollector | None, batch_rows: int
 ) -> None:
     row = unit.first_row
-    names = compiled.unique_key_fields
     for batch in arrow_batches(unit, batch_rows):
         valid, found = check_batch(compiled, batch)
         tally.add(valid, found, (label,), row)
         if keys is not None:
-            present = [n for n in names if n in batch.schema.names]
-            dicts = batch.select(present).to_pylist() if present else [{}] * batch.num_rows
-            keys.add(((row + i, d) for i, d in enumerate(dicts)), _offset_lookup(valid, row))
+            keys.add_batch(batch, valid, row)
         row += batch.num_rows
 
 
@@ -258,11 +283,11 @@ _READERS = {"parquet": _arrow_unit, "ipc": _arrow_unit, "csv": _csv_unit, "jsonl
 
 
 def scan_unit(
-    compiled: CompiledSchema, unit: Unit, label: str, batch_rows: int, max_issues: int
+    compiled: CompiledSchema, unit: Unit, label: str, batch_rows: int, max_issues: int, partitions: int = PARTITIONS
 ) -> UnitResult:
-    """Phase 1: validate one unit; its unique-key records come back partitioned (``keys``)."""
+    """Phase 1: validate one unit; its unique-key records come back in ``partitions`` digest partitions."""
     tally = Tally(max_issues)
-    keys = KeyCollector(compiled, unit.index) if compiled.unique_key_fields else None
+    keys = KeyCollector(compiled, unit.index, partitions) if compiled.unique_key_fields else None
     fmt: str | None = unit.fmt
     try:
         _READERS[unit.fmt](compiled, unit, label, tally, keys, batch_rows)
@@ -369,20 +394,21 @@ def _partition(result: UnitResult, p: int) -> Records:
 def _run_dask(
     compiled: CompiledSchema, work: list[tuple[Unit, str]], batch_rows: int, max_issues: int, client: Any
 ) -> tuple[list[UnitResult], list[Duplicates]]:
+    # a digest partition per worker thread: fewer, larger transfers than the local engine's spill files
+    partitions = max(1, min(PARTITIONS, sum(client.nthreads().values())))
     [schema_future] = client.scatter([compiled], broadcast=True, hash=False)
     futures = [
-        client.submit(scan_unit, schema_future, unit, label, batch_rows, max_issues, pure=False)
+        client.submit(scan_unit, schema_future, unit, label, batch_rows, max_issues, partitions, pure=False)
         for unit, label in work
     ]
     summaries = [client.submit(_summary, f, pure=False) for f in futures]
     dup_futures = []
     if compiled.unique_key_fields:
-        for p in range(PARTITIONS):
+        for p in range(partitions):
             parts = [client.submit(_partition, f, p, pure=False) for f in futures]
             dup_futures.append(client.submit(find_duplicates, max_issues, *parts, pure=False))
     results: list[UnitResult] = client.gather(summaries)
     dups: list[Duplicates] = client.gather(dup_futures)
-    client.cancel(futures)
     return results, dups
 
 
