@@ -25,7 +25,7 @@ import yaml
 from test_cli_support import BUCKET, FIXTURES, ROOT, good, run, write_jsonl
 
 HOOKS_FILE = ROOT / ".pre-commit-hooks.yaml"
-HOOK_IDS = {"schemakit", "schemakit-validate", "schemakit-check-pipeline"}
+HOOK_IDS = {"schemakit", "schemakit-validate", "schemakit-check-pipeline", "schemakit-breaking"}
 
 
 def hooks() -> dict[str, dict[str, Any]]:

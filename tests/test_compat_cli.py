@@ -146,3 +146,42 @@ def test_unusable_input_exits_2_without_a_traceback(tmp_path: Path, args: tuple[
     result = run("breaking", *args, cwd=tmp_path)
     assert result.code == 2, (result.out, result.err)
     assert_no_traceback(result)
+
+
+def test_pre_commit_hook_compares_staged_bucket_files_with_head(tmp_path: Path) -> None:
+    import os
+    import shutil
+    import sys
+
+    import yaml
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    hooks_text = (FIXTURES.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    hook = next(h for h in yaml.safe_load(hooks_text) if h["id"] == "schemakit-breaking")
+    assert hook["entry"] == "schemakit breaking --against git:HEAD"
+    hook_repo = tmp_path / "hooks"
+    hook_repo.mkdir()
+    # pre-commit runs the schemakit installed here instead of building a virtualenv from the index
+    (hook_repo / ".pre-commit-hooks.yaml").write_text(hooks_text.replace("language: python", "language: system"))
+    _git(hook_repo, "init", "-q")
+    _git(hook_repo, "add", ".")
+    _git(hook_repo, "commit", "-q", "-m", "hooks")
+    project = tmp_path / "project"
+    (project / "buckets").mkdir(parents=True)
+    _write(project / "buckets" / "videos.json", VIDEO)
+    (project / "README.md").write_text("not a bucket\n")
+    _git(project, "init", "-q")
+    _git(project, "add", ".")
+    _git(project, "commit", "-q", "-m", "v1")
+    _write(project / "buckets" / "videos.json", _changed())
+    _git(project, "add", ".")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "GIT_"))}
+    env["PRE_COMMIT_HOME"] = str(tmp_path / "cache")
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    exe = str(Path(sys.executable).parent / "pre-commit")
+    args = [exe, "try-repo", str(hook_repo), "schemakit-breaking", "--files", "buckets/videos.json", "README.md"]
+    done = subprocess.run(args, cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "buckets/videos.json:5: /properties/thumbnail: field_removed" in done.stdout
+    assert "witness: " in done.stdout
