@@ -21,6 +21,7 @@ you add a new way to build an issue):
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -62,6 +63,7 @@ def _code_positions(trees: dict[Path, ast.Module]) -> dict[str, int | None]:
     return takes
 
 
+@functools.cache
 def emitted_codes() -> dict[str, list[str]]:
     """Every code string the package's source gives to an issue, with where (file:line)."""
     trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted(PACKAGE.rglob("*.py"))}
