@@ -5,6 +5,7 @@ Every target keeps one guarantee: the records the engine returns for
 are exactly the records ``f.matches`` accepts. See ``docs/backends.md``.
 """
 
+from schemakit.backends._columns import COLUMNS_TABLE
 from schemakit.backends._mongo import MONGO_TABLE, to_mongo
 from schemakit.backends._plan import PLAN_CODES, Part, Plan
 from schemakit.backends._polars import POLARS_TABLE, polars_frame, polars_schema, to_polars
@@ -13,6 +14,7 @@ from schemakit.backends._sql import DIALECTS, SQL_TABLE, to_sql
 from schemakit.backends._sqlite import register_sqlite
 
 __all__ = [
+    "COLUMNS_TABLE",
     "DIALECTS",
     "MONGO_TABLE",
     "PLAN_CODES",

@@ -64,10 +64,11 @@ def _planners() -> dict[str, Callable[[Filter], Plan]]:
         "qdrant": to_qdrant,
         "mongo": to_mongo,
         "polars": lambda f: to_polars(f, schema=POLARS_PROBE_SCHEMA),
+        "duckdb-columns": lambda f: to_sql(f, dialect="duckdb", layout="columns", schema=POLARS_PROBE_SCHEMA),
     }
 
 
-TARGETS: tuple[str, ...] = ("postgres", "duckdb", "sqlite", "qdrant", "mongo", "polars")
+TARGETS: tuple[str, ...] = ("postgres", "duckdb", "sqlite", "qdrant", "mongo", "polars", "duckdb-columns")
 
 
 def operator_table(target: str) -> str:
@@ -75,7 +76,7 @@ def operator_table(target: str) -> str:
     plan_for = _planners()[target]
     lines = ["| condition | in the engine | why |", "|---|---|---|"]
     for op, value, sensitive, polars_field in PROBES:
-        field = polars_field if target == "polars" else "a"
+        field = polars_field if target in ("polars", "duckdb-columns") else "a"
         f = Filter(And((Condition(field, op, value),), case_sensitive=sensitive))
         plan = plan_for(f)
         part = plan.parts[0] if plan.parts else None

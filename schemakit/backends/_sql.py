@@ -632,10 +632,21 @@ def to_sql(
     """A SQL plan for ``f`` over the JSON document column ``column`` (see ``docs/backends.md``)."""
     if dialect not in DIALECTS:
         raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}, found {dialect!r}")
-    if layout != "json":
-        raise ValueError("layout='columns' is not available yet; use layout='json'")
-    d = Dialect(dialect, exp.column(column, quoted=True))
-    d.table = {name: _checked_row(row) for name, row in SQL_TABLE.items()}
+    d: Dialect
+    if layout == "columns":
+        if dialect != "duckdb" or schema is None:
+            raise ValueError("layout='columns' is DuckDB's typed columns: it needs dialect='duckdb' and a schema")
+        from schemakit.backends._columns import COLUMNS_TABLE, Columns
+        from schemakit.backends._polars import _schema_def
+
+        d = Columns(dialect, exp.column(column, quoted=True))
+        d.schema = _schema_def(schema)
+        d.table = COLUMNS_TABLE
+    elif layout == "json":
+        d = Dialect(dialect, exp.column(column, quoted=True))
+        d.table = {name: _checked_row(row) for name, row in SQL_TABLE.items()}
+    else:
+        raise ValueError(f"layout must be 'json' or 'columns', found {layout!r}")
     where: exp.Expression
     where, residual, issues, parts = build(d, f, context)
     sql = where.sql(dialect=dialect)
@@ -646,4 +657,5 @@ def to_sql(
         return _PARAMSTYLE[dialect]
 
     sql = _MARKERS[dialect].sub(marker, sql)
-    return Plan(f"sql:{dialect}", residual, issues, parts, where=sql, params=tuple(order))
+    target = f"sql:{dialect}" + (":columns" if layout == "columns" else "")
+    return Plan(target, residual, issues, parts, where=sql, params=tuple(order))

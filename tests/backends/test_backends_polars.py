@@ -11,7 +11,7 @@ from hypothesis import strategies as hst
 from schemakit import Filter
 from schemakit import strategies as st
 from schemakit._contract.operators import missing_rows
-from schemakit.backends import POLARS_TABLE, polars_frame, to_polars
+from schemakit.backends import POLARS_TABLE, polars_frame, to_polars, to_sql
 from schemakit.filters import Not
 
 SCHEMA = {
@@ -83,3 +83,43 @@ def test_frame_rows_then_residual_are_exactly_the_matching_rows(f: Filter, recor
         assert [i for i, hit in enumerate(mask) if hit] == want, plan.explain()
     negated = _selected(df, Filter(Not((f.root,))), rows)
     assert len(want) + len(negated) == len(rows)
+
+
+DUCK = None
+
+
+def _duck() -> Any:
+    global DUCK
+    if DUCK is None:
+        import duckdb
+
+        DUCK = duckdb.connect()
+    return DUCK
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(f=st.filters(SCHEMA, dynamic=True), records=hst.lists(RECORD, min_size=1, max_size=8))
+def test_duckdb_columns_then_residual_are_exactly_the_matching_rows(f: Filter, records: list[dict[str, Any]]) -> None:
+    """DuckDB's layout="columns" over the same typed frame (DuckDB reads the Polars frame as its table)."""
+    frame = polars_frame(records, SCHEMA).with_row_index("__i")
+    rows = frame.drop("__i").to_dicts()
+    try:
+        f.matches({}, CONTEXT)
+    except Exception:
+        return
+    con = _duck()
+    con.register("t", frame)
+
+    def kept(g: Filter) -> tuple[list[int], Any]:
+        plan = to_sql(g, dialect="duckdb", layout="columns", schema=SCHEMA, context=CONTEXT)
+        ids = [
+            int(r[0]) for r in con.execute(f"SELECT __i FROM t WHERE {plan.where} ORDER BY __i", plan.params).fetchall()
+        ]
+        return [i for i in ids if plan.keep(rows[i])], (plan, ids)
+
+    want = [i for i, r in enumerate(rows) if f.matches(r, CONTEXT)]
+    got, (plan, ids) = kept(f)
+    assert got == want, plan.explain()
+    if plan.exact:
+        assert ids == want, plan.explain()
+    assert len(got) + len(kept(Filter(Not((f.root,))))[0]) == len(rows)
