@@ -146,19 +146,21 @@ class ObjectChecker:
         objects, findings = self.check_lines(lines, exact=needs_exact_decode(data))
         return Chunk(objects, len(lines), len(data), findings)
 
-    def check_lines(self, lines: Iterable[bytes], *, exact: bool = True) -> tuple[int, list[Finding]]:
-        """Objects counted and findings of JSON lines; ``exact=False`` lets orjson decode (see needs_exact_decode)."""
-        # the hot loop of the CLI: locals only, and nothing kept for an object without findings
+    def check_lines(self, lines: list[bytes], *, exact: bool = True) -> tuple[int, list[Finding]]:
+        """Objects counted and findings of JSON lines; ``exact=False`` lets orjson decode (see needs_exact_decode).
+
+        The hot loop of the CLI: locals only, nothing kept for an object without
+        findings, and nothing counted per line that the end can count (an
+        object's ordinal is its line less the blank lines before it).
+        """
         parse = loads if exact or FAST_LOADS is None else FAST_LOADS
         clean = self._clean
         validate = self._validate
         key_of = self._key
         findings: list[Finding] = []
         append = findings.append
-        objects = 0
-        lineno = 0
-        for raw in lines:
-            lineno += 1
+        blanks = 0
+        for lineno, raw in enumerate(lines, 1):
             try:
                 obj = parse(raw)
             except ValueError:
@@ -166,22 +168,22 @@ class ObjectChecker:
                     obj = loads(raw)  # what orjson refuses and json reads (NaN, a lone surrogate escape)
                 except ValueError as exc:
                     if not raw.strip():
-                        continue  # a blank line is no object
-                    append(Finding(objects, lineno, (invalid_json_issue(exc, jsonl=True),), None))
-                    objects += 1
+                        blanks += 1  # a blank line is no object
+                        continue
+                    append(Finding(lineno - 1 - blanks, lineno, (invalid_json_issue(exc, jsonl=True),), None))
                     continue
             if key_of is None:
-                if not clean(obj):
-                    issues = validate(obj).issues
-                    if issues:
-                        append(Finding(objects, lineno, tuple(issues), None))
+                if clean(obj):
+                    continue
+                issues = validate(obj).issues
+                if issues:
+                    append(Finding(lineno - 1 - blanks, lineno, tuple(issues), None))
             else:
                 issues = () if clean(obj) else validate(obj).issues
                 key = key_of(obj)
                 if issues or key is not None:
-                    append(Finding(objects, lineno, tuple(issues), key))
-            objects += 1
-        return objects, findings
+                    append(Finding(lineno - 1 - blanks, lineno, tuple(issues), key))
+        return len(lines) - blanks, findings
 
     def _check_normalizing(self, lines: Iterable[bytes], out: list[tuple[int, bytes]]) -> tuple[int, list[Finding]]:
         # --write-normalized: every object needs validate's normalized value, so no shortcut
