@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +33,7 @@ def check_batch(
     *,
     rows_of: Callable[[Any], list[dict[str, Any]]] | None = None,
     forced: Mask | None = None,
+    verdict: Verdict | None = None,
 ) -> tuple[Mask, RowIssues]:
     """Each row's verdict and the issues of the rows that have some, exactly as the row validator gives them.
 
@@ -39,11 +42,11 @@ def check_batch(
     converted to a dict and validated by ``compiled.validate``.
 
     ``rows_of(indices)`` gives those dicts when the rows are not the batch's own (CSV cells read by their
-    rule); ``forced`` rows are never judged columnar (a cell the typed batch could not hold).
+    rule); ``forced`` rows are never judged columnar (a cell the typed batch could not hold). ``verdict`` is
+    the columnar verdict when the caller has it already.
     """
-    verdict = judge(
-        compiled.schema, batch, strict=compiled.strict, unique_key=compiled.unique_key_fields
-    )
+    if verdict is None:
+        verdict = judge_batch(compiled, batch)
     if forced is not None and forced.any():
         verdict = Verdict(verdict.clean & ~forced, verdict.mismatched & ~forced, verdict.leaves)
     valid = verdict.clean.copy()
@@ -208,6 +211,10 @@ def batches_of(table: pa.Table, batch_rows: int) -> Iterator[pa.RecordBatch]:
     yield from table.to_batches(max_chunksize=batch_rows)
 
 
+def judge_batch(compiled: CompiledSchema, batch: pa.RecordBatch) -> Verdict:
+    return judge(compiled.schema, batch, strict=compiled.strict, unique_key=compiled.unique_key_fields)
+
+
 def validate_table(
     compiled: CompiledSchema, table: Any, *, max_issues: int = DEFAULT_MAX_ISSUES, batch_rows: int = DEFAULT_BATCH_ROWS
 ) -> TableReport:
@@ -216,11 +223,17 @@ def validate_table(
     tally = Tally(max(0, int(max_issues)))
     masks: list[Mask] = []
     offset = 0
-    for batch in batches_of(data, batch_rows):
-        valid, found = check_batch(compiled, batch)
-        tally.add(valid, found, (), offset)
-        masks.append(valid)
-        offset += batch.num_rows
+    batches = list(batches_of(data, batch_rows))
+    # Arrow compute releases the GIL: the columnar verdicts of later batches are computed on other cores
+    # while this thread runs the row validator on the rows an earlier batch left undecided
+    workers = max(1, min(len(batches), os.cpu_count() or 1, 4))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        verdicts = pool.map(lambda b: judge_batch(compiled, b), batches)
+        for batch, verdict in zip(batches, verdicts, strict=True):
+            valid, found = check_batch(compiled, batch, verdict=verdict)
+            tally.add(valid, found, (), offset)
+            masks.append(valid)
+            offset += batch.num_rows
     mask = np.concatenate(masks) if masks else np.zeros(0, dtype=np.bool_)
     return TableReport(
         rows=tally.rows,
