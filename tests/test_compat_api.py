@@ -155,6 +155,8 @@ def test_pipeline_from_a_file_and_an_unknown_bucket() -> None:
     [
         ({"properties": {}}, {"properties": {}}, {"mode": "backwards"}, "invalid_argument"),
         ({"properties": {}}, {"properties": {}}, {"mode": 3}, "invalid_argument"),
+        ({"properties": {}}, {"properties": {}}, {"data": 5}, "invalid_argument"),
+        ({"properties": {}}, {"properties": {}}, {"data": {"a": 1}}, "invalid_argument"),
         ([], {"properties": {}}, {"mode": "backward_transitive"}, "invalid_argument"),
         ({"properties": {"a": {"type": "strin"}}}, {"properties": {}}, {}, "unknown_type"),
         ({"properties": {}}, "not a schema", {}, "invalid_schema"),

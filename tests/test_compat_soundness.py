@@ -21,8 +21,8 @@ import schemakit
 from schemakit import strategies as sks
 
 THOROUGH = settings().max_examples >= 1000
-OBJECTS_PER_PAIR = 200 if THOROUGH else 8
-PAIRS = settings().max_examples if THOROUGH else 60
+OBJECTS_PER_PAIR = 200 if THOROUGH else 6
+PAIRS = settings().max_examples if THOROUGH else 40
 
 
 @st.composite

@@ -35,7 +35,7 @@ from schemakit._contract.bucket import FieldDef, SchemaDef, conforms, is_bucket_
 from schemakit._contract.results import ResultShape
 from schemakit._contract.sentinels import ABSENT
 from schemakit._contract.types import FIELD_TYPES
-from schemakit._contract.values import plain
+from schemakit._contract.values import plain, plain_text
 from schemakit._issues import Issue, Path, describe, did_you_mean_hint
 from schemakit.schema._compat_rules import MODES, RULES, TRANSITIVE_SUFFIX, Direction
 from schemakit.schema._compiled import CompiledSchema, compile_schema
@@ -617,6 +617,7 @@ def check_compatibility(
     whose schema is ``old``) set to each.
     Never raises on bad input: an unusable schema or mode is an issue.
     """
+    mode = plain_text(mode)  # a caller's str subclass never runs its __eq__
     if not isinstance(mode, str) or mode not in MODES:
         hint = did_you_mean_hint(mode, MODES) if isinstance(mode, str) else None
         return _unusable(
@@ -662,6 +663,9 @@ def check_compatibility(
         findings.extend(_judge(pair_changes, _Searcher(old_side, new_side, strict), directions, label))
     data_summary = None
     if data is not None:
+        if isinstance(data, (str, bytes, Mapping)) or not isinstance(data, Iterable):
+            problem = f"data must be an iterable of objects, found {describe(data)}"
+            return _unusable(mode, [*definition_issues, Issue("invalid_argument", ("data",), problem)])
         findings, data_summary = _apply_data(findings, data, old_sides[-1], new_side, directions)
     if pipeline is not None:
         from schemakit.schema._compat_pipeline import downstream

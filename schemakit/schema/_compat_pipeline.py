@@ -44,7 +44,8 @@ def _bucket_schema_of(entry: Any) -> Any:
 
 def _changed_bucket(buckets: Mapping[str, Any], old: SchemaDef, bucket_id: str | None) -> str | None:
     if bucket_id is not None:
-        return bucket_id if bucket_id in buckets else None
+        bucket_id = plain_text(bucket_id)
+        return bucket_id if isinstance(bucket_id, str) and bucket_id in buckets else None
     wanted = old.to_dict()
     for bid, entry in buckets.items():
         schema, _ = read_bucket_schema(_bucket_schema_of(entry))
@@ -105,7 +106,10 @@ def downstream(
     manifest = _manifest(pipeline, issues)
     if issues:
         return [Finding(i, None, None) for i in issues]
-    buckets = manifest.get("buckets") if isinstance(manifest, Mapping) else None
+    if not isinstance(manifest, Mapping):
+        problem = Issue("invalid_manifest", (), f"a pipeline manifest must be an object, found {describe(manifest)}")
+        return [Finding(problem, None, None)]
+    buckets = manifest.get("buckets")
     if not isinstance(buckets, Mapping) or not buckets:
         problem = Issue("invalid_manifest", ("buckets",), f"the pipeline has no buckets, found {describe(buckets)}")
         return [Finding(problem, None, None)]
