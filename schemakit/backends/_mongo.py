@@ -155,7 +155,9 @@ def _row_exists(m: Mongo, a: Atom) -> Pushed[Query] | Refused:
 def _row_is_null(m: Mongo, a: Atom) -> Pushed[Query] | Refused:
     if not a.value:
         return Refused("MongoDB's null test also holds for a list holding null")
-    return Pushed({_key(a): None}, False, "{a: null} also holds for a list holding null")
+    # {a.b: null} alone misses an a that is [] (no element to hold b): $exists: false catches it
+    either = {"$or": [{_key(a): None}, {_key(a): {"$exists": False}}]}
+    return Pushed(either, False, "{a: null} also holds for a list holding null")
 
 
 MONGO_TABLE: Mapping[str, Row] = {

@@ -16,6 +16,7 @@ each list found.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -455,12 +456,87 @@ def _ascii_superset(
     return pred, False, "no engine function folds case as str.casefold() does (Straße is strasse)"
 
 
+# -- PostgreSQL prefilters ----------------------------------------------------------------------------
+#
+# A prefilter is a superset of a condition, cheap to test and, for containment, answered by a GIN index
+# (jsonb_path_ops): it is AND-ed in front of the exact expression, so the answer stays exact and most
+# rows never reach the longer test. PostgreSQL evaluates an AND left to right.
+
+_PREFILTER_SEGMENTS = 3
+
+
+def _containments(segments: tuple[str, ...], value: Any) -> list[Any]:
+    """Every document that ``doc @>`` tests for ``segments = value``: object or [object] at each inner step,
+    value or [value] at the last (containment finds a value in an array only at the top level)."""
+    head, rest = segments[0], segments[1:]
+    inner = [value, [value]] if not rest else _containments(rest, value)
+    return [{head: i} for i in inner] + [{head: [i]} for i in inner]
+
+
+def _plain_scalar(value: Any, fold: bool) -> bool:
+    if value is None or isinstance(value, (bool, int, float)):
+        return True
+    return isinstance(value, str) and not fold and semantics.instant(value) is None
+
+
+def _contained(d: Dialect, segments: tuple[str, ...], values: list[Any], fold: bool) -> exp.Expression | None:
+    """``doc @> ...`` OR-ed over every spelling of ``segments = v`` for each of ``values``, or None."""
+    if d.name != "postgres" or len(segments) > _PREFILTER_SEGMENTS or not values:
+        return None
+    if not all(_plain_scalar(v, fold) for v in values):
+        return None
+    jsonb = exp.DataType.build("JSONB", dialect="postgres")
+    return any_of(
+        [
+            exp.ArrayContainsAll(this=d.column, expression=exp.Cast(this=d.param(json.dumps(doc)), to=jsonb.copy()))
+            for v in values
+            for doc in _containments(segments, v)
+        ]
+    )
+
+
+_JSONPATH_TESTS = {"gt": ">", "lt": "<", "gte": ">=", "lte": "<=", "starts_with": "starts with"}
+
+
+def _path_exists(d: Dialect, segments: tuple[str, ...], operator: str, value: Any) -> exp.Expression | None:
+    """``jsonb_path_exists`` in lax mode: it steps through objects and arrays and unwraps at least as far
+    as schemakit reads, and compares within one type, so it holds wherever the condition does."""
+    if d.name != "postgres" or len(segments) > _PREFILTER_SEGMENTS:
+        return None
+    path = "lax $" + "".join("." + json.dumps(s) for s in segments) + f" ? (@ {_JSONPATH_TESTS[operator]} $v)"
+    return fn(
+        "jsonb_path_exists",
+        d.column,
+        exp.Cast(this=d.param(path), to=exp.DataType.build("jsonpath", dialect="postgres", udt=True)),
+        exp.Cast(this=d.param(json.dumps({"v": value})), to=exp.DataType.build("JSONB", dialect="postgres")),
+    )
+
+
+def _substring_or_member(d: Dialect, segments: tuple[str, ...], needle: str) -> exp.Expression | None:
+    """A string that holds ``needle`` or a list with an element holding it: lax ``like_regex`` on a literal pattern."""
+    if d.name != "postgres" or len(segments) > _PREFILTER_SEGMENTS:
+        return None
+    # in PostgreSQL's regular expressions a backslash before a non-alphanumeric character is that character
+    pattern = "".join(c if c.isalnum() else "\\" + c for c in needle)
+    path = "lax $" + "".join("." + json.dumps(s) for s in segments) + f" ? (@ like_regex {json.dumps(pattern)})"
+    return fn(
+        "jsonb_path_exists",
+        d.column,
+        exp.Cast(this=d.param(path), to=exp.DataType.build("jsonpath", dialect="postgres", udt=True)),
+    )
+
+
+def _prefiltered(pre: exp.Expression | None, expr: exp.Expression) -> exp.Expression:
+    return expr if pre is None else all_of([pre, expr])
+
+
 def _row_eq(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
     got = _equals(d, a.value, a.fold)
     if isinstance(got, str):
         return Refused(got)
     pred, exact, why = got
-    return Pushed(d.candidates(a.segments, pred), exact, why)
+    pre = _contained(d, a.segments, [a.value], a.fold)
+    return Pushed(_prefiltered(pre, d.candidates(a.segments, pred)), exact, why)
 
 
 def _row_in(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
@@ -473,9 +549,9 @@ def _row_in(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
         tests.append(got[0])
         if not got[1]:
             whys.append(got[2])
-    return Pushed(
-        d.candidates(a.segments, lambda h: any_of([t(h) for t in tests])), not whys, "; ".join(dict.fromkeys(whys))
-    )
+    pre = _contained(d, a.segments, list(a.value), a.fold)
+    found = d.candidates(a.segments, lambda h: any_of([t(h) for t in tests]))
+    return Pushed(_prefiltered(pre, found), not whys, "; ".join(dict.fromkeys(whys)))
 
 
 _COMPARE: dict[str, type[exp.Expression]] = {"gt": exp.GT, "lt": exp.LT, "gte": exp.GTE, "lte": exp.LTE}
@@ -490,7 +566,8 @@ def _row_ordering(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
             d.candidates(a.segments, lambda h: truth(op(this=d.boolean(h), expression=exp.Literal.number(n))))
         )
     if isinstance(v, (int, float)):
-        return Pushed(d.candidates(a.segments, lambda h: truth(op(this=d.number(h), expression=d.number_param(v)))))
+        found = d.candidates(a.segments, lambda h: truth(op(this=d.number(h), expression=d.number_param(v))))
+        return Pushed(_prefiltered(_path_exists(d, a.segments, a.operator, v), found))
     if isinstance(v, str):
         if semantics.instant(v) is not None:
             return Pushed(
@@ -532,7 +609,8 @@ def _row_contains(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
             parts.insert(0, sub(h))
         return any_of(parts)
 
-    return Pushed(d.found(a.segments, test), exact, why)
+    pre = _substring_or_member(d, a.segments, needle) if isinstance(needle, str) and not a.fold else None
+    return Pushed(_prefiltered(pre, d.found(a.segments, test)), exact, why)
 
 
 def _affix(kind: Literal["prefix", "suffix"]) -> Row:
@@ -542,7 +620,9 @@ def _affix(kind: Literal["prefix", "suffix"]) -> Row:
             return Pushed(d.candidates(a.segments, lambda h: d.is_kind(h, "string")))
         check = d.has_prefix if kind == "prefix" else d.has_suffix
         if not a.fold:
-            return Pushed(d.candidates(a.segments, lambda h: truth(check(d.text(h), needle))))
+            found = d.candidates(a.segments, lambda h: truth(check(d.text(h), needle)))
+            pre = _path_exists(d, a.segments, "starts_with", needle) if kind == "prefix" else None
+            return Pushed(_prefiltered(pre, found))
         folded = needle.casefold()
         if d.casefold(exp.null()) is not None:
             return Pushed(d.candidates(a.segments, lambda h: truth(check(d.casefold(d.text(h)) or exp.null(), folded))))
