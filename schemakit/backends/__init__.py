@@ -5,7 +5,7 @@ Every target keeps one guarantee: the records the engine returns for
 are exactly the records ``f.matches`` accepts. See ``docs/backends.md``.
 """
 
-from schemakit.backends._columns import COLUMNS_TABLE
+from schemakit.backends._columns import COLUMNS_TABLE, duckdb_columns
 from schemakit.backends._mongo import MONGO_TABLE, to_mongo
 from schemakit.backends._plan import PLAN_CODES, Part, Plan
 from schemakit.backends._polars import POLARS_TABLE, polars_frame, polars_schema, to_polars
@@ -23,6 +23,7 @@ __all__ = [
     "SQL_TABLE",
     "Part",
     "Plan",
+    "duckdb_columns",
     "polars_frame",
     "polars_schema",
     "register_sqlite",

@@ -28,6 +28,39 @@ Test = Callable[[exp.Expression], exp.Expression]
 _EXACT_INT = 2**53
 
 
+def _duck_type(f: FieldDef) -> str | None:
+    kind = FIELD_TYPES[f.type]
+    if f.type == "integer":
+        return "BIGINT"
+    if kind.filter_kind == "number":
+        return "DOUBLE"
+    if kind.filter_kind in ("string", "temporal"):
+        return "VARCHAR"
+    if kind.filter_kind == "boolean":
+        return "BOOLEAN"
+    if f.type == "object" and f.properties:
+        inner = {k: _duck_type(v) for k, v in f.properties.items()}
+        if any(v is None for v in inner.values()):
+            return None
+        return "STRUCT(" + ", ".join(f'"{k.replace(chr(34), chr(34) * 2)}" {v}' for k, v in inner.items()) + ")"
+    if f.type == "array" and f.items is not None:
+        item = _duck_type(f.items)
+        return None if item is None else item + "[]"
+    return None
+
+
+def duckdb_columns(schema: Any) -> dict[str, str]:
+    """The DuckDB column types ``layout="columns"`` plans against, for ``read_json(..., columns=...)``."""
+    from schemakit.backends._polars import _schema_def
+
+    out = {}
+    for name, f in _schema_def(schema).fields.items():
+        t = _duck_type(f)
+        if t is not None:
+            out[name] = t
+    return out
+
+
 class _Column:
     def __init__(self, value: exp.Expression, present: exp.Expression, field: FieldDef) -> None:
         self.value = value
