@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schemakit._contract.bucket import SchemaDef, read_bucket, read_bucket_request
 from schemakit._contract.results import ResultShape
@@ -19,6 +19,9 @@ from schemakit.schema._blobs import describe
 from schemakit.schema._codegen import Options, generate
 from schemakit.schema._jsonschema import build_json_schema
 from schemakit.schema._runtime import as_plain as _as_plain
+
+if TYPE_CHECKING:
+    from schemakit.datasets._table import TableReport
 
 MAX_BATCH = 100
 DEFAULT_MAX_INLINE_BYTES = 5 * 1024 * 1024
@@ -153,7 +156,7 @@ class CompiledSchema:
         ok = not rt.has_error(issues)
         return BatchResult(ok, issues, results)
 
-    def validate_table(self, table: Any, *, max_issues: int = 1000) -> Any:
+    def validate_table(self, table: Any, *, max_issues: int = 1000) -> TableReport:
         """Every row of a ``pyarrow.Table``, ``RecordBatch`` or ``polars.DataFrame``: a ``TableReport``.
 
         Row ``i`` is valid exactly when ``is_valid`` says so of the row as a dict, with exactly the
