@@ -215,8 +215,9 @@ class ColumnsTarget:
         plan = to_sql(spec, dialect="duckdb", layout="columns", schema=self.schema)
         if plan.exact:
             return int(self.conn.execute(f"SELECT count(*) FROM t WHERE {plan.where}", plan.params).fetchone()[0])
-        table = self.conn.execute(f"SELECT * FROM t WHERE {plan.where}", plan.params).to_arrow_table()
-        return sum(1 for row in table.to_pylist() if plan.keep(row))
+        cur = self.conn.execute(f"SELECT * FROM t WHERE {plan.where}", plan.params)
+        names = [c[0] for c in cur.description]
+        return sum(1 for row in cur.fetchall() if plan.keep(dict(zip(names, row, strict=True))))
 
 
 def load_sqlite(path: Path) -> Any:

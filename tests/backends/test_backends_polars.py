@@ -8,7 +8,7 @@ from backends_support import CONTEXT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
 
-from schemakit import Filter
+from schemakit import Filter, parse_filter
 from schemakit import strategies as st
 from schemakit._contract.operators import missing_rows
 from schemakit.backends import POLARS_TABLE, polars_frame, to_polars, to_sql
@@ -123,3 +123,33 @@ def test_duckdb_columns_then_residual_are_exactly_the_matching_rows(f: Filter, r
     if plan.exact:
         assert ids == want, plan.explain()
     assert len(got) + len(kept(Filter(Not((f.root,))))[0]) == len(rows)
+
+
+def test_read_json_with_duckdb_columns_gives_the_layout_the_plans_read(tmp_path: Any) -> None:
+    import json
+
+    import duckdb
+
+    from schemakit.backends import duckdb_columns
+
+    records = [
+        {"status": "Straße", "tags": ["a"], "meta": {"title": "x", "rank": 2}},
+        {"status": "x", "price": 2.5},
+        {"meta": None, "scores": [1, None]},
+    ]
+    path = tmp_path / "r.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    spec = "{" + ", ".join(f"'{k}': '{v}'" for k, v in duckdb_columns(SCHEMA).items()) + "}"
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE r AS SELECT * FROM read_json('{path}', format='newline_delimited', columns={spec})")
+    def dicts(sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        cur = con.execute(sql, params)
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    rows = dicts("SELECT * FROM r")
+    for text in ['status = "strasse"', "meta.rank >= 2", "scores = null", "meta.title NOT EXISTS", 'NOT tags IN ["a"]']:
+        f = parse_filter(text)
+        plan = to_sql(f, dialect="duckdb", layout="columns", schema=SCHEMA)
+        found = dicts(f"SELECT * FROM r WHERE {plan.where}", plan.params)
+        assert [r for r in found if plan.keep(r)] == [r for r in rows if f.matches(r)], text
