@@ -58,6 +58,14 @@ class FieldType:
     """Names users write for this type (``str``, ``timestamp``): the did-you-mean of ``unknown_type``."""
     strategy: str | None = None
     """The name of this type's value generator in :mod:`schemakit._contract.generators` (hypothesis)."""
+    python_type: str | None = None
+    """The annotation of a non-null value in generated models (``schemakit.codegen``); containers
+    without declared members use it as is, file fields (blobs) have none."""
+    python_coerce: str | None = None
+    """The name of the generated models' before-check conversion of a decoded JSON value to
+    ``python_type`` (``integral``: 3.0 is an integer; ``date``/``datetime``: the string forms)."""
+    python_literal: bool = False
+    """Whether an enum of this type is a ``typing.Literal`` (``Literal`` holds str, int and bool only)."""
     wrong_kinds: tuple[Any, ...] = ()
     """Plain JSON values of a clearly wrong kind for this type (the strategies' ``type_mismatch`` cases).
 
@@ -191,6 +199,8 @@ _ENTRIES = (
         json_schema=_frozen({"type": "string"}),
         aliases=("str",),
         strategy="strings",
+        python_type="str",
+        python_literal=True,
         wrong_kinds=(0, True, [], {}),
     ),
     FieldType(
@@ -205,6 +215,7 @@ _ENTRIES = (
         json_schema=_frozen({"type": "number"}),
         aliases=("decimal",),
         strategy="numbers",
+        python_type="float",
         wrong_kinds=("0", True, [], {}),
     ),
     FieldType(
@@ -218,6 +229,9 @@ _ENTRIES = (
         json_schema=_frozen({"type": "integer"}),
         aliases=("int",),
         strategy="integers",
+        python_type="int",
+        python_coerce="integral",
+        python_literal=True,
         wrong_kinds=("0", 0.5, True, [], {}),
     ),
     FieldType(
@@ -232,6 +246,7 @@ _ENTRIES = (
         json_schema=_frozen({"type": "number"}),
         aliases=("double",),
         strategy="numbers",
+        python_type="float",
         wrong_kinds=("0", True, [], {}),
     ),
     FieldType(
@@ -245,6 +260,8 @@ _ENTRIES = (
         json_schema=_frozen({"type": "boolean"}),
         aliases=("bool",),
         strategy="booleans",
+        python_type="bool",
+        python_literal=True,
         wrong_kinds=(0, "true", [], {}),
     ),
     FieldType(
@@ -256,6 +273,7 @@ _ENTRIES = (
         "object",
         json_schema=_frozen({"type": "object"}),
         aliases=("json", "dict", "map"),
+        python_type="dict[str, Any]",
         wrong_kinds=("", 0, [], True),
     ),
     FieldType(
@@ -267,6 +285,7 @@ _ENTRIES = (
         "array",
         json_schema=_frozen({"type": "array"}),
         aliases=("list",),
+        python_type="list[Any]",
         wrong_kinds=("", 0, {}, True),
     ),
     FieldType(
@@ -278,6 +297,8 @@ _ENTRIES = (
         "date",
         json_schema=_frozen({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
         strategy="dates",
+        python_type="datetime.date",
+        python_coerce="date",
         wrong_kinds=(20240105, True, [], {}),
     ),
     FieldType(
@@ -291,6 +312,8 @@ _ENTRIES = (
         json_schema=_frozen({"type": "string", "pattern": DATETIME_PATTERN}),
         aliases=("timestamp", "time"),
         strategy="datetimes",
+        python_type="datetime.datetime",
+        python_coerce="datetime",
         wrong_kinds=(0, True, [], {}),
     ),
     _file("text", ()),
