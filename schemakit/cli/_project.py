@@ -114,7 +114,8 @@ def load_config(explicit: str | None) -> ProjectConfig:
         raise UserError(f"{label}: configuration is not valid TOML: {exc}") from None
     in_pyproject = path.name == PYPROJECT
     prefix: tuple[str, ...] = ("tool", "schemakit") if in_pyproject else ()
-    table: Any = data.get("tool", {}).get("schemakit", {}) if in_pyproject else data
+    tool = data.get("tool", {}) if in_pyproject else {}
+    table: Any = (tool.get("schemakit", {}) if isinstance(tool, dict) else {}) if in_pyproject else data
     config = ProjectConfig(path=label)
     reader = _Reader(config, text, label, prefix, path.parent)
     if not isinstance(table, dict):
