@@ -21,7 +21,6 @@ from schemakit._contract.types import FIELD_TYPES
 from schemakit.backends._plan import Atom, Plan, Pushed, Refused, Row, build
 from schemakit.backends._sql import MAX_SEGMENTS
 
-
 _EXACT_INT = 2**53
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from hypothesis import strategies as hst
 
 from schemakit import Filter
@@ -58,6 +59,8 @@ TOPS = ("status", "age", "price", "title", "tags", "created_at", "metadata", "it
 RECORD = hst.fixed_dictionaries({}, optional={name: NESTED for name in TOPS})
 RECORDS = hst.lists(RECORD, min_size=1, max_size=8)
 CONTEXT = {"inputs": {"user_id": "A", "q": 1}}
+# at least 500 examples per engine; the thorough profile's larger count when it is loaded
+EXAMPLES = max(500, settings.default.max_examples)
 
 
 class Engine:

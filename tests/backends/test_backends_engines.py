@@ -13,7 +13,7 @@ import sqlite3
 from typing import Any
 
 import pytest
-from backends_support import CONTEXT, RECORDS, Engine, MongoEngine, QdrantEngine, SqlEngine, assert_guarantee
+from backends_support import CONTEXT, EXAMPLES, RECORDS, Engine, MongoEngine, QdrantEngine, SqlEngine, assert_guarantee
 from hypothesis import HealthCheck, given, settings
 
 from schemakit import Filter
@@ -48,7 +48,7 @@ def test_engine_answers_then_residual_are_exactly_the_matching_records(
 ) -> None:
     exact: dict[str, int] = {}
 
-    @settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
     @given(f=st.filters(dynamic=True), records=RECORDS)
     def check(f: Filter, records: list[dict[str, Any]]) -> None:
         for engine, translate in targets:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backends_support import CONTEXT
+from backends_support import CONTEXT, EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
 
@@ -65,7 +65,7 @@ def _selected(df: Any, f: Filter, rows: list[dict[str, Any]]) -> list[int]:
     return [i for i, hit in enumerate(mask) if hit and plan.keep(rows[i])]
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(f=st.filters(SCHEMA, dynamic=True), records=hst.lists(RECORD, min_size=1, max_size=8))
 def test_frame_rows_then_residual_are_exactly_the_matching_rows(f: Filter, records: list[dict[str, Any]]) -> None:
     df = polars_frame(records, SCHEMA)
@@ -97,7 +97,7 @@ def _duck() -> Any:
     return DUCK
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(f=st.filters(SCHEMA, dynamic=True), records=hst.lists(RECORD, min_size=1, max_size=8))
 def test_duckdb_columns_then_residual_are_exactly_the_matching_rows(f: Filter, records: list[dict[str, Any]]) -> None:
     """DuckDB's layout="columns" over the same typed frame (DuckDB reads the Polars frame as its table)."""
@@ -142,6 +142,7 @@ def test_read_json_with_duckdb_columns_gives_the_layout_the_plans_read(tmp_path:
     spec = "{" + ", ".join(f"'{k}': '{v}'" for k, v in duckdb_columns(SCHEMA).items()) + "}"
     con = duckdb.connect()
     con.execute(f"CREATE TABLE r AS SELECT * FROM read_json('{path}', format='newline_delimited', columns={spec})")
+
     def dicts(sql: str, params: Any = ()) -> list[dict[str, Any]]:
         cur = con.execute(sql, params)
         names = [c[0] for c in cur.description]
