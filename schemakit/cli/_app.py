@@ -105,6 +105,16 @@ def cli() -> None:
     help="Write each valid object as validated (defaults filled, blob types lower-cased) to DIR,"
     " one JSON Lines file per input file.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default=None,
+    help="Where Parquet, Arrow IPC and CSV files are validated: local (this process, default) or dask"
+    " (a Dask cluster: --scheduler, or a local cluster of processes).",
+)
+@click.option(
+    "--scheduler", metavar="ADDRESS", help="The Dask scheduler of --engine dask, such as tcp://host:8786."
+)
 @_pipe_guard
 def validate(
     args: tuple[str, ...],
@@ -123,6 +133,8 @@ def validate(
     jobs: int | None,
     input_format: str | None,
     write_normalized: str | None,
+    engine: str | None,
+    scheduler: str | None,
 ) -> int:
     """Validate objects in DATA against the bucket schema in SCHEMA.
 
@@ -130,7 +142,8 @@ def validate(
     (JSON or YAML); its unique_key is then enforced across all DATA. DATA are
     .jsonl/.ndjson files (one object a line), .json files (an object, a list, or
     {"objects": [...]}), any of them compressed (.gz, .bz2, .xz, .zst: recognised
-    by their first bytes), directories of them, or - for standard input.
+    by their first bytes), directories of them, or - for standard input; and Parquet,
+    Arrow IPC (Feather) and CSV files, read columnar (reported as file:row).
 
     With no arguments, every bucket of the configuration ([tool.schemakit] in
     pyproject.toml, or schemakit.toml) is validated: each schema against the
@@ -186,10 +199,18 @@ def validate(
         reporting=reporting,
         input_format=input_format or str(project.get("input-format", "auto")),
         write_normalized=write_normalized,
+        engine=_engine(engine, scheduler),
+        scheduler=scheduler,
         targets=targets,
         config_issues=tuple(project.issues),
     )
     return run_validate(cfg)
+
+
+def _engine(engine: str | None, scheduler: str | None) -> str:
+    if scheduler is not None and engine == "local":
+        raise click.UsageError("--scheduler names a Dask scheduler: it goes with --engine dask")
+    return engine or ("dask" if scheduler is not None else "local")
 
 
 @cli.command(

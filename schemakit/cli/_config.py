@@ -52,6 +52,9 @@ class ValidateConfig:
     reporting: Reporting | None = None
     input_format: str = "auto"
     write_normalized: str | None = None
+    # where Parquet, Arrow IPC and CSV files are validated: this process, or a Dask cluster
+    engine: str = "local"
+    scheduler: str | None = None
     # with no schema given: the configured buckets, and what the configuration file itself got wrong
     targets: tuple[BucketTarget, ...] = ()
     config_issues: tuple[tuple[str, int, Issue], ...] = ()

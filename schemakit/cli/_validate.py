@@ -19,6 +19,7 @@ from schemakit._contract.bucket import is_bucket_request
 from schemakit._issues import Issue, SchemaDefinitionError, describe
 from schemakit.cli._check import Chunk, ObjectChecker, ParallelChecker, SchemaSpec, serial_chunks, worker_count
 from schemakit.cli._config import BucketTarget, Reporting, ValidateConfig
+from schemakit.cli._datasets import in_order
 from schemakit.cli._errors import UserError
 from schemakit.cli._inputs import (
     DATA_SUFFIXES,
@@ -336,7 +337,14 @@ def _validate_sources(
     pool = ParallelChecker(spec, jobs, normalized=normalizing) if jobs > 1 else None
     total = sum(src.size or 0 for src in sources)
     try:
-        chunks = pool.chunks(sources) if pool is not None else serial_chunks(checker, sources)
+        # Parquet, Arrow IPC and CSV files are read columnar, in their place among the others
+        chunks = in_order(
+            compiled,
+            sources,
+            lambda some: pool.chunks(some) if pool is not None else serial_chunks(checker, some),
+            engine=cfg.engine,
+            scheduler=cfg.scheduler,
+        )
         with progress_bar(total, enabled=not reporting.quiet, color=reporting.color) as advance:
             current: DataSource | None = None
             offset = 0

@@ -7,7 +7,35 @@ Needs pyarrow and numpy (polars for DataFrames, dask[distributed] for ``engine="
 
 from __future__ import annotations
 
-from schemakit.datasets._dataset import DatasetReport, FileReport, validate_dataset
-from schemakit.datasets._table import TableReport, validate_table
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from schemakit.datasets._dataset import DatasetReport as DatasetReport
+    from schemakit.datasets._dataset import FileReport as FileReport
+    from schemakit.datasets._dataset import validate_dataset as validate_dataset
+    from schemakit.datasets._table import TableReport as TableReport
+    from schemakit.datasets._table import validate_table as validate_table
+
+# pyarrow and numpy load on first use: the command line looks at a file's format (schemakit.datasets._formats)
+# for every data file, and a JSON Lines run never needs them
+_LAZY = {
+    "DatasetReport": "schemakit.datasets._dataset",
+    "FileReport": "schemakit.datasets._dataset",
+    "validate_dataset": "schemakit.datasets._dataset",
+    "TableReport": "schemakit.datasets._table",
+    "validate_table": "schemakit.datasets._table",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'schemakit.datasets' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["DatasetReport", "FileReport", "TableReport", "validate_dataset", "validate_table"]

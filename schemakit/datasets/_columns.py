@@ -176,7 +176,7 @@ class Leaf:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """Per row of a batch: ``clean`` certainly has no issue; ``mismatched`` has exactly the issues of ``leaves``."""
+    """Per row of a batch: ``clean`` certainly has no issue; ``mismatched`` has exactly what ``leaves`` report."""
 
     clean: Mask
     mismatched: Mask

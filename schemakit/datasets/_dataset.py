@@ -34,15 +34,14 @@ from schemakit._contract.results import ResultShape
 from schemakit._contract.types import FIELD_TYPES
 from schemakit._issues import Issue, PathSegment
 from schemakit.datasets._columns import _np, is_text
+from schemakit.datasets._formats import UnreadableFile, sniff_format
 from schemakit.datasets._read import (
     Unit,
-    UnreadableFile,
     arrow_batches,
     csv_batches,
     csv_cell,
     json_lines,
     nested_csv_fields,
-    sniff_format,
     units_of,
 )
 from schemakit.datasets._table import DEFAULT_BATCH_ROWS, DEFAULT_MAX_ISSUES, Tally, check_batch, issues_table

@@ -35,7 +35,7 @@ def check_batch(
     forced: Mask | None = None,
     verdict: Verdict | None = None,
 ) -> tuple[Mask, RowIssues]:
-    """Each row's verdict and the issues of the rows that have some, exactly as the row validator gives them.
+    """Each row's verdict and, for rows with findings, their issues exactly as the row validator gives them.
 
     Rows the columnar rules prove clean are valid with no issue; rows whose only findings are values of a
     column that cannot hold a valid value get those ``type_mismatch`` issues here; every other row is

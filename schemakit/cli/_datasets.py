@@ -1,0 +1,144 @@
+"""``schemakit validate`` over Parquet, Arrow IPC and CSV files: their rows as the chunks JSON Lines gives.
+
+A data file is columnar when its first bytes say Parquet (``PAR1``) or Arrow IPC (``ARROW1``, a stream's
+continuation marker), or its name ends ``.csv``. Its rows are judged by :mod:`schemakit.datasets`
+(columnar rules, the row validator for the rest) and handed to the run as chunks of findings, so every
+report format, ``--max-issues``, ``--fail-fast`` and unique keys across files work as for JSON Lines. A
+row is reported as ``file:row``, 1-based, where a JSON Lines object is ``file:line``.
+
+``--engine dask`` validates the columnar files of the run on a Dask cluster (``--scheduler ADDRESS``, or
+a local cluster of processes); a unique key is then checked across those files by the cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from schemakit._issues import Issue
+from schemakit.cli._check import Chunk, Finding
+from schemakit.cli._inputs import DataSource
+
+COLUMNAR = ("parquet", "ipc", "csv")
+ENGINES = ("local", "dask")
+
+
+def columnar_format(source: DataSource) -> str | None:
+    """``parquet``, ``ipc`` or ``csv`` for a columnar file; None for JSON (Lines) and standard input."""
+    if source.path is None or source.compression is not None:
+        return None
+    from schemakit.datasets._formats import UnreadableFile, sniff_format
+
+    try:
+        fmt = sniff_format(str(source.path))
+    except UnreadableFile:
+        return None
+    return fmt if fmt in COLUMNAR else None
+
+
+def _unlocated(issue: Issue, drop: int = 1) -> Issue:
+    """A dataset issue without its location (file, and row with ``drop=2``): the report names them."""
+    return Issue(issue.code, tuple(issue.path[drop:]), issue.message, issue.hint, issue.severity)
+
+
+def local_chunks(compiled: Any, source: DataSource, fmt: str, batch_rows: int = 65536) -> Iterator[Chunk]:
+    """The chunks of one columnar file, judged in this process, a record batch each."""
+    from schemakit.datasets._dataset import _unreadable
+    from schemakit.datasets._formats import UnreadableFile
+    from schemakit.datasets._read import Unit, arrow_batches, csv_batches, nested_csv_fields
+    from schemakit.datasets._table import check_batch
+
+    label = source.label
+    key_of = compiled.unique_key_value if compiled.unique_key_fields else None
+    names = compiled.unique_key_fields
+    try:
+        if fmt == "csv":
+            for name in nested_csv_fields(compiled.schema):
+                issue = Issue(
+                    "nested_field_in_csv",
+                    (name,),
+                    f"field {name!r} is an {compiled.schema.fields[name].type}; a CSV cell holds text, "
+                    "read as a string",
+                    hint="store objects and arrays in Parquet or Arrow IPC, or in JSON Lines",
+                )
+                yield Chunk(0, 0, 0, [Finding(-1, 1, (issue,), None)])
+            blocks: Iterable[tuple[Any, Callable[[Any], list[dict[str, Any]]] | None, Any, Any]] = (
+                (b.typed, b.rows, b.drift, b) for b in csv_batches(str(source.path), compiled.schema, batch_rows)
+            )
+        else:
+            blocks = ((b, None, None, None) for b in arrow_batches(Unit(0, str(source.path), fmt), batch_rows))
+        for batch, rows_of, forced, csv_block in blocks:
+            _valid, found = check_batch(compiled, batch, rows_of=rows_of, forced=forced)
+            issues_at = dict(found)
+            keys: list[Any] = [None] * batch.num_rows
+            if key_of is not None:
+                if csv_block is not None:
+                    key_rows = csv_block.rows(list(range(batch.num_rows)))
+                else:
+                    present = [n for n in names if n in batch.schema.names]
+                    key_rows = batch.select(present).to_pylist() if present else [{}] * batch.num_rows
+                keys = [key_of(row) for row in key_rows]
+            findings = [
+                Finding(i, i + 1, tuple(issues_at.get(i, ())), keys[i])
+                for i in range(batch.num_rows)
+                if i in issues_at or keys[i] is not None
+            ]
+            yield Chunk(batch.num_rows, batch.num_rows, 0, findings)
+    except UnreadableFile as exc:
+        yield Chunk(0, 0, 0, [Finding(-1, 1, (_unlocated(_unreadable(label, str(exc))),), None)])
+
+
+def dask_chunks(
+    compiled: Any, sources: list[DataSource], scheduler: str | None
+) -> Iterator[tuple[DataSource, Chunk]]:
+    """The columnar files of a run validated together on Dask, as one chunk per file."""
+    from schemakit.datasets import validate_dataset
+
+    report = validate_dataset(
+        [str(s.path) for s in sources], compiled, engine="dask", scheduler=scheduler, max_issues=2**62
+    )
+    by_file: dict[str, dict[int, list[Issue]]] = {}
+    whole: dict[str, list[Issue]] = {}
+    for issue in report.issues:
+        file, rest = str(issue.path[0]), issue.path[1:]
+        if rest and isinstance(rest[0], int):
+            by_file.setdefault(file, {}).setdefault(rest[0], []).append(_unlocated(issue, 2))
+        else:
+            whole.setdefault(file, []).append(_unlocated(issue))
+    for source, counts in zip(sources, report.files, strict=True):
+        label = str(source.path)
+        findings = [Finding(-1, 1, (issue,), None) for issue in whole.get(label, [])]
+        rows = by_file.get(label, {})
+        findings.extend(Finding(row, row + 1, tuple(issues), None) for row, issues in sorted(rows.items()))
+        yield source, Chunk(counts.rows, counts.rows, 0, findings)
+
+
+def in_order(
+    compiled: Any,
+    sources: list[DataSource],
+    others: Callable[[list[DataSource]], Iterable[tuple[DataSource, Chunk]]],
+    *,
+    engine: str = "local",
+    scheduler: str | None = None,
+) -> Iterator[tuple[DataSource, Chunk]]:
+    """Every chunk of every source in command-line order: columnar files here, the rest from ``others``."""
+    formats = [columnar_format(s) for s in sources]
+    if engine == "dask":
+        columnar = [s for s, f in zip(sources, formats, strict=True) if f is not None]
+        rest = [s for s, f in zip(sources, formats, strict=True) if f is None]
+        if columnar:
+            yield from dask_chunks(compiled, columnar, scheduler)
+        if rest:
+            yield from others(rest)
+        return
+    run: list[DataSource] = []
+    for source, fmt in zip(sources, formats, strict=True):
+        if fmt is None:
+            run.append(source)
+            continue
+        if run:
+            yield from others(run)
+            run = []
+        yield from ((source, chunk) for chunk in local_chunks(compiled, source, fmt))
+    if run:
+        yield from others(run)

@@ -1,0 +1,72 @@
+"""schemakit validate over Parquet, Arrow IPC and CSV files: recognised by their bytes, reported as file:row."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.feather as feather
+import pyarrow.parquet as pq
+import pytest
+from test_cli_support import assert_no_traceback, run
+
+BUCKET = {
+    "bucket_schema": {
+        "properties": {"sku": {"type": "string", "required": True}, "price": {"type": "number"}},
+    },
+    "unique_key": {"fields": ["sku"]},
+}
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    (tmp_path / "bucket.json").write_text(json.dumps(BUCKET))
+    pq.write_table(pa.table({"sku": ["a", "b", None], "price": [1.0, 2.0, 3.0]}), tmp_path / "d.parquet")
+    # an Arrow IPC file under a name that says nothing: its first bytes say what it is
+    feather.write_feather(pa.table({"sku": ["e"], "price": [float("nan")]}), tmp_path / "d.bin")
+    (tmp_path / "d.csv").write_text("sku,price\nc,1\na,x\n")
+    (tmp_path / "d.jsonl").write_text('{"sku": "b"}\n')
+    return tmp_path
+
+
+def test_columnar_files_are_reported_row_by_row_with_unique_keys_across_every_format(data: Path) -> None:
+    result = run("validate", "bucket.json", "d.parquet", "d.bin", "d.csv", "d.jsonl", cwd=data)
+    assert_no_traceback(result)
+    assert result.code == 1
+    lines = [line.split(": ", 2)[:2] for line in result.out.splitlines() if line.startswith("d.")]
+    assert lines == [
+        ["d.parquet:3", "/sku"],
+        ["d.parquet:3", "/sku"],
+        ["d.bin:1", "/price"],
+        ["d.csv:2", "/price"],
+        ["d.csv:2", "/sku"],
+        ["d.jsonl:1", "/sku"],
+    ]
+    assert "d.csv:2: /sku: duplicate_unique_key: unique key (sku='a') repeats the object at d.parquet:1" in result.out
+    assert "7 objects checked in 4 files: 3 valid, 4 invalid" in result.out
+
+
+def test_every_report_format_takes_columnar_rows(data: Path) -> None:
+    result = run("validate", "bucket.json", "d.parquet", "--format", "json", cwd=data)
+    report = json.loads(result.out)
+    assert [(i["file"], i["line"], i["code"]) for i in report["issues"]] == [
+        ("d.parquet", 3, "missing_required_field"),
+        ("d.parquet", 3, "missing_unique_key"),
+    ]
+    assert report["summary"]["objects"] == 3
+
+
+def test_an_unreadable_parquet_file_is_an_issue(data: Path) -> None:
+    (data / "bad.parquet").write_bytes(b"PAR1 and then nothing")
+    result = run("validate", "bucket.json", "bad.parquet", cwd=data)
+    assert_no_traceback(result)
+    assert result.code == 1
+    assert "bad.parquet:1: /: unreadable_file: bad.parquet: not a readable Parquet file" in result.out
+
+
+def test_a_scheduler_needs_the_dask_engine(data: Path) -> None:
+    result = run("validate", "bucket.json", "d.parquet", "--engine", "local", "--scheduler", "tcp://x:1", cwd=data)
+    assert result.code == 2
+    assert "--scheduler names a Dask scheduler: it goes with --engine dask" in result.err
+    assert_no_traceback(result)
