@@ -193,3 +193,17 @@ def test_the_mode_table_follows_the_rules() -> None:
     assert rows["enum_value_added"] == ["forward", "full"]
     assert rows["default_changed"] == []
     assert set(rows) == set(RULES)
+
+
+def test_full_mode_names_both_directions_and_data_leaves_forward_findings_open() -> None:
+    old = {"properties": {"n": {"type": "string"}, "gone": {"type": "integer"}}}
+    new = {"properties": {"n": {"type": "integer"}}}
+    report = schemakit.check_compatibility(old, new, mode="full", data=[{"n": "a"}])
+    retyped = next(i for i in report.issues if i.code == "type_changed")
+    assert retyped.message.endswith(
+        "breaks backward and forward compatibility: stored objects and objects written under the new schema"
+        " can be rejected"
+    )
+    # a stored object cannot show what new objects carry: the forward finding is still a warning
+    removed = next(i for i in report.issues if i.code == "field_removed")
+    assert removed.severity == "warning" and report.witness(removed) == {"gone": 0.5}

@@ -695,28 +695,36 @@ def _judge(changes: list[Change], searcher: _Searcher, directions: tuple[Directi
                 out.append(Finding(_issue(change, "warning", label, None), change, None))
             continue
         found: Witness | None = None
+        proven: list[Direction] = []
         for direction in directions:
             if direction not in rule.breaks:
                 continue
             w = searcher.witness(change, direction)
+            if w is not None and not w.hypothetical:
+                proven.append(direction)
             if w is not None and (found is None or (found.hypothetical and not w.hypothetical)):
                 found = w
         if found is None:
             continue
         severity = "warning" if found.hypothetical else "error"
-        out.append(Finding(_issue(change, severity, label, found), change, found))
+        out.append(Finding(_issue(change, severity, label, found, proven), change, found))
     return out
 
 
-def _issue(change: Change, severity: str, label: str, witness: Witness | None) -> Issue:
+_REJECTED = {"backward": "stored objects", "forward": "objects written under the new schema"}
+
+
+def _issue(
+    change: Change, severity: str, label: str, witness: Witness | None, proven: Sequence[Direction] = ()
+) -> Issue:
     rule = RULES[change.code]
     message = f"{label}{change.message}"
-    if witness is not None:
-        verdict = "stored objects" if witness.direction == "backward" else "objects written under the new schema"
-        if witness.hypothetical:
-            message += f"; {verdict} that carry this key may be rejected (see the witness; --data settles it)"
-        else:
-            message += f"; breaks {witness.direction} compatibility: {verdict} can be rejected"
+    if witness is not None and witness.hypothetical:
+        message += f"; {_REJECTED[witness.direction]} that carry this key may be rejected (see the witness"
+        message += "; --data settles it)" if witness.direction == "backward" else ")"
+    elif proven:
+        both = " and ".join(proven)
+        message += f"; breaks {both} compatibility: {' and '.join(_REJECTED[d] for d in proven)} can be rejected"
     return Issue(change.code, change.path, message, rule.hint, "warning" if severity == "warning" else "error")
 
 
@@ -729,7 +737,12 @@ def _apply_data(
 ) -> tuple[list[Finding], dict[str, int]]:
     """Stored objects as evidence: each hypothetical finding becomes an error with an object that breaks, or goes."""
     checked = broken = already_invalid = 0
-    open_findings = {i: f for i, f in enumerate(findings) if f.witness is not None and f.witness.hypothetical}
+    # stored objects speak for backward compatibility only: a forward finding stays as it is
+    open_findings = {
+        i: f
+        for i, f in enumerate(findings)
+        if f.witness is not None and f.witness.hypothetical and f.witness.direction == "backward"
+    }
     proven: dict[int, tuple[int, Any]] = {}  # finding -> how many objects it rejects, the first of them
     for obj in data:
         checked += 1
@@ -750,7 +763,7 @@ def _apply_data(
     out: list[Finding] = []
     for i, f in enumerate(findings):
         if i in open_findings:
-            if i not in proven or "backward" not in directions:
+            if i not in proven:
                 continue  # no stored object carries the key with a value the new schema rejects: cleared
             assert f.change is not None
             count, first = proven[i]
