@@ -30,7 +30,8 @@ from schemakit._issues import SchemaDefinitionError
 from schemakit.codegen import TARGETS, generate_models
 from schemakit.codegen._model import literal_values
 from schemakit.codegen._render import msgspec_can_name
-from schemakit.strategies import bucket_schemas, invalid_objects, objects
+from schemakit.mappings import resolve_pipeline
+from schemakit.strategies import bucket_schemas, invalid_objects, objects, records
 from schemakit.strategies._invalid import possible_codes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,17 +68,30 @@ class Case:
     schema: dict[str, Any]
 
 
+def _collection_schemas() -> dict[str, dict[str, Any]]:
+    """Every collection's output schema in the fixture pipelines that resolve."""
+    out = {}
+    for path in sorted((ROOT / "fixtures" / "pipelines").glob("*_pipeline.yaml")):
+        resolution = resolve_pipeline(str(path))
+        for cid, collection in resolution.collections.items():
+            if collection.ok:
+                out[cid] = collection.output_schema
+    return out
+
+
 CASES = [Case(name, s) for name, s in _fixture_schemas().items()] + [
     Case(f"generated_{i}", s) for i, s in enumerate(_generated_schemas(GENERATED_SCHEMAS))
 ]
+DOCUMENT_CASES = [Case(name, s) for name, s in _collection_schemas().items()]
 
 
 @pytest.fixture(scope="module")
 def module_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     folder = tmp_path_factory.mktemp("codegen_models")
-    for case in CASES:
+    kinds = [(case, "object") for case in CASES] + [(case, "document") for case in DOCUMENT_CASES]
+    for case, kind in kinds:
         for target in TARGETS:
-            source = generate_models(case.schema, target=target, source=case.name)
+            source = generate_models(case.schema, target=target, kind=kind, source=case.name)
             (folder / f"m_{case.name}_{target}.py").write_text(source)
     sys.path.insert(0, str(folder))
     yield folder
@@ -91,7 +105,7 @@ def _module(folder: Path, case: Case, target: str) -> ModuleType:
 
 def test_every_generated_module_passes_mypy_strict(module_dir: Path, tmp_path: Path) -> None:
     files = sorted(module_dir.glob("m_*.py"))
-    assert len(files) == len(CASES) * len(TARGETS)
+    assert len(files) == (len(CASES) + len(DOCUMENT_CASES)) * len(TARGETS)
     run = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), *map(str, files)],
         capture_output=True,
@@ -136,6 +150,26 @@ def test_models_accept_every_object_the_validator_accepts(case: Case, module_dir
             load(modules[target], obj)
 
     check()
+
+
+@pytest.mark.parametrize("case", DOCUMENT_CASES, ids=lambda c: c.name)
+def test_document_models_load_the_records_of_a_collection_s_output_schema(case: Case, module_dir: Path) -> None:
+    modules = {t: _module(module_dir, case, t) for t in LOADERS}
+
+    sdef = read_bucket(case.schema).schema
+    assert sdef is not None
+    # records hold metadata only; a passed-through file is a value of any form in the document
+    files = {name: f"s3://frames/{name}" for name, f in sdef.fields.items() if f.is_file}
+
+    @settings(max_examples=10, database=None)
+    @given(records(case.schema))
+    def check(record: dict[str, Any]) -> None:
+        record.update(files)
+        for target, load in LOADERS.items():
+            load(modules[target], record)
+
+    check()
+    assert "Blob" not in (module_dir / f"m_{case.name}_pydantic.py").read_text()
 
 
 def _expressible(case: Case, obj: Any, code: str) -> bool:

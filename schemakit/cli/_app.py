@@ -361,3 +361,12 @@ def _register_breaking() -> None:
 
 
 _register_breaking()
+
+
+def _register_codegen() -> None:
+    from schemakit.cli._codegen import register
+
+    register(cli, _CONTEXT, _pipe_guard)
+
+
+_register_codegen()

@@ -394,7 +394,8 @@ def render(spec: ModuleSpec, target_name: str, header: str) -> str:
         out.append(f"{spec.field_alias} = Never")
     what = "document" if spec.kind == "document" else "bucket"
     out.append(f'"""Every field path of the {what}\'s schema, as a filter names it."""')
-    return "\n".join(out).rstrip("\n") + "\n"
+    # two blank lines between top-level statements, never more
+    return re.sub(r"\n{4,}", "\n\n\n", "\n".join(out)).rstrip("\n") + "\n"
 
 
 def _helpers_source(start: str, stop: str) -> str:
