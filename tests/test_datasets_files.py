@@ -160,6 +160,16 @@ def test_a_nested_field_in_a_csv_schema_is_an_issue_and_its_cells_are_text(tmp_p
     ]
 
 
+def test_empty_files_have_no_rows(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("")
+    (tmp_path / "b.csv").write_text("sku,price\n")
+    (tmp_path / "c.jsonl").write_text("\n")
+    pq.write_table(pa.table({"sku": pa.array([], pa.string())}), tmp_path / "d.parquet")
+    report = validate_dataset(str(tmp_path / "*"), FLAT)
+    assert report.ok and report.rows == 0 and report.issues == []
+    assert [f.format for f in report.files] == ["csv", "csv", "jsonl", "parquet"]
+
+
 def test_bad_arguments_are_value_errors(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="engine"):
         validate_dataset([], PRODUCT, engine="spark")

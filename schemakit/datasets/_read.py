@@ -189,6 +189,8 @@ def csv_batches(path: str, schema: SchemaDef, batch_rows: int) -> Iterator[CsvBa
 
     try:
         names = _header(path)
+        if not names:
+            return  # an empty file: no rows
         kinds = {name: _scalar_kind(schema.fields.get(name)) for name in names}
         reader = pacsv.open_csv(
             path,
