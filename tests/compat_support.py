@@ -41,6 +41,30 @@ def _type_of(spec: dict[str, Any]) -> str:
     return str(spec.get("type", "")).lower()
 
 
+# Scalar types whose values overlap: a change between them narrows, widens or keeps the values.
+RELATED = {
+    t: tuple(u for u in SCALARS if FIELD_TYPES[u].textual == FIELD_TYPES[t].textual and (
+        FIELD_TYPES[u].filter_kind == FIELD_TYPES[t].filter_kind or FIELD_TYPES[t].textual
+    ))
+    for t in SCALARS
+}
+# Every type relates at least to itself; boolean only to itself, so it gets a different type instead.
+RELATED = {t: related if len(related) > 1 else SCALARS for t, related in RELATED.items()}
+
+
+def _fits(kind: str, location: tuple[dict[str, Any], str, bool]) -> bool:
+    container, name, top = location
+    ftype = _type_of(container[name])
+    if kind in ("enum", "default"):
+        return ftype in SCALARS
+    if kind == "items":
+        return ftype == "array"
+    if kind == "cardinality":
+        items = container[name].get("items") or {}
+        return top and (ftype in FILE_TYPES or (ftype == "array" and _type_of(items) in FILE_TYPES))
+    return True
+
+
 @st.composite
 def field_specs(draw: st.DrawFn, *, top: bool, depth: int = 0) -> dict[str, Json]:
     """A small field definition (with enum, default or nested fields now and then)."""
@@ -72,7 +96,9 @@ def _edit(draw: st.DrawFn, schema: dict[str, Json]) -> None:
     locations = _locations(props, True)
     kinds = ["add", "add_required"]
     if locations:
-        kinds += ["remove", "required", "retype", "enum", "default", "items", "cardinality"]
+        # the value-level edits are weighted up: they are where narrowing and widening hide
+        kinds += ["remove", "required", "retype", "retype", "retype", "enum", "enum", "default", "items", "items"]
+        kinds += ["cardinality"]
     kind = draw(st.sampled_from(kinds))
     if kind.startswith("add"):
         targets: list[tuple[dict[str, Any], bool]] = [(props, True)]
@@ -89,19 +115,28 @@ def _edit(draw: st.DrawFn, schema: dict[str, Json]) -> None:
             spec["required"] = True
         where[name] = spec
         return
-    container, name, top = draw(st.sampled_from(locations))
+    fitting = [loc for loc in locations if _fits(kind, loc)]
+    if not fitting:
+        return
+    container, name, top = draw(st.sampled_from(fitting))
     spec = container[name]
     ftype = _type_of(spec)
     if kind == "remove":
         del container[name]
     elif kind == "required":
         spec["required"] = not spec.get("required", False)
+    elif kind == "retype" and ftype in SCALARS and draw(st.booleans()):
+        # a related type (number -> integer, string -> date...), keeping enum and default when they still fit
+        spec["type"] = draw(st.sampled_from([t for t in RELATED[ftype] if t != ftype]))
+        if not read_bucket({"properties": {"x": spec}}).ok:
+            spec.pop("enum", None)
+            spec.pop("default", None)
     elif kind == "retype":
         replacement = draw(field_specs(top=top))
         if "required" in spec:
             replacement["required"] = spec["required"]
         container[name] = replacement
-    elif kind == "enum" and ftype in SCALARS:
+    elif kind == "enum":
         gen = FIELD_TYPES[ftype].generator()
         enum = spec.get("enum")
         action = draw(st.sampled_from(["drop", "add", "remove_value", "add_value"]))
@@ -115,20 +150,20 @@ def _edit(draw: st.DrawFn, schema: dict[str, Json]) -> None:
             enum.append(draw(gen))
         if "default" in spec and "enum" in spec:
             spec["default"] = spec["enum"][0]
-    elif kind == "default" and ftype in SCALARS:
+    elif kind == "default":
         if "default" in spec and draw(st.booleans()):
             del spec["default"]
         else:
             gen = FIELD_TYPES[ftype].generator()
             spec["default"] = draw(st.sampled_from(spec["enum"]) if spec.get("enum") else gen)
-    elif kind == "items" and ftype == "array":
+    elif kind == "items":
         if "items" in spec and draw(st.booleans()):
             del spec["items"]
         else:
             nested = not top or not draw(st.booleans())
             files = {"type": draw(st.sampled_from(FILE_TYPES))}
             spec["items"] = draw(field_specs(top=False, depth=1)) if nested else files
-    elif kind == "cardinality" and top:
+    elif kind == "cardinality":
         if ftype in FILE_TYPES:
             container[name] = {"type": "array", "items": {"type": ftype}, "required": spec.get("required", False)}
         elif ftype == "array" and _type_of(spec.get("items") or {}) in FILE_TYPES:
