@@ -23,6 +23,7 @@ PUBLIC_MODULES = [
     "schemakit.testing",
     "schemakit.backends",
     "schemakit.datasets",
+    "schemakit.codegen",
 ]
 
 
