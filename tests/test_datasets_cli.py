@@ -70,3 +70,20 @@ def test_a_scheduler_needs_the_dask_engine(data: Path) -> None:
     assert result.code == 2
     assert "--scheduler names a Dask scheduler: it goes with --engine dask" in result.err
     assert_no_traceback(result)
+
+
+def test_jobs_split_parquet_row_groups_over_processes_with_the_same_report(data: Path) -> None:
+    skus = [f"s{i}" for i in range(40)] + ["s3"]
+    prices = [float(i) if i % 7 else None for i in range(41)]
+    table = pa.table({"sku": skus, "price": pa.array(prices, pa.float64())})
+    pq.write_table(table.set_column(1, "price", pa.array([str(p) for p in prices])), data / "text.parquet")
+    pq.write_table(table, data / "groups.parquet", row_group_size=6)
+    args = ("validate", "bucket.json", "groups.parquet", "d.csv", "text.parquet", "--format", "json")
+    one, two = run(*args, cwd=data), run(*args, "--jobs", "2", cwd=data)
+    assert_no_traceback(two)
+    first, second = json.loads(one.out), json.loads(two.out)
+    for report in (first, second):
+        del report["summary"]["elapsed_seconds"], report["summary"]["objects_per_second"]
+    assert first == second
+    assert ("groups.parquet", 41, "duplicate_unique_key") in [(i["file"], i["line"], i["code"]) for i in first["issues"]]
+    assert first["summary"]["by_code"]["type_mismatch"] == 42  # every text price, and the CSV's x

@@ -41,8 +41,15 @@ def _unlocated(issue: Issue, drop: int = 1) -> Issue:
     return Issue(issue.code, tuple(issue.path[drop:]), issue.message, issue.hint, issue.severity)
 
 
-def local_chunks(compiled: Any, source: DataSource, fmt: str, batch_rows: int = 65536) -> Iterator[Chunk]:
-    """The chunks of one columnar file, judged in this process, a record batch each."""
+def local_chunks(
+    compiled: Any,
+    source: DataSource,
+    fmt: str,
+    batch_rows: int = 65536,
+    *,
+    row_groups: tuple[int, ...] | None = None,
+) -> Iterator[Chunk]:
+    """The chunks of one columnar file (or of some row groups of a Parquet file), a record batch each."""
     from schemakit.datasets._dataset import _unreadable
     from schemakit.datasets._formats import UnreadableFile
     from schemakit.datasets._read import Unit, arrow_batches, csv_batches, nested_csv_fields
@@ -66,7 +73,8 @@ def local_chunks(compiled: Any, source: DataSource, fmt: str, batch_rows: int = 
                 (b.typed, b.rows, b.drift, b) for b in csv_batches(str(source.path), compiled.schema, batch_rows)
             )
         else:
-            blocks = ((b, None, None, None) for b in arrow_batches(Unit(0, str(source.path), fmt), batch_rows))
+            unit = Unit(0, str(source.path), fmt, row_groups)
+            blocks = ((b, None, None, None) for b in arrow_batches(unit, batch_rows))
         for batch, rows_of, forced, csv_block in blocks:
             _valid, found = check_batch(compiled, batch, rows_of=rows_of, forced=forced)
             issues_at = dict(found)
@@ -86,6 +94,44 @@ def local_chunks(compiled: Any, source: DataSource, fmt: str, batch_rows: int = 
             yield Chunk(batch.num_rows, batch.num_rows, 0, findings)
     except UnreadableFile as exc:
         yield Chunk(0, 0, 0, [Finding(-1, 1, (_unlocated(_unreadable(label, str(exc))),), None)])
+
+
+def _unit_chunks(compiled: Any, source: DataSource, fmt: str, row_groups: tuple[int, ...] | None) -> list[Chunk]:
+    """A worker's share: the chunks of some row groups of a Parquet file (or of a whole file)."""
+    return list(local_chunks(compiled, source, fmt, row_groups=row_groups))
+
+
+def parallel_chunks(
+    compiled: Any, items: list[tuple[DataSource, str]], jobs: int
+) -> Iterator[tuple[DataSource, Chunk]]:
+    """The chunks of columnar files judged by ``jobs`` processes, a Parquet row group (or a file) a task.
+
+    Results are taken in submission order, so the report is the one of one process. A row group's rows are
+    numbered on from the chunks before it, as one process numbers them.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from schemakit.datasets._formats import UnreadableFile
+    from schemakit.datasets._read import units_of
+
+    tasks: list[tuple[DataSource, str, tuple[int, ...] | None]] = []
+    for source, fmt in items:
+        try:
+            units = units_of(0, str(source.path), fmt, split=True)
+        except UnreadableFile:
+            units = []
+        if len(units) <= 1:
+            tasks.append((source, fmt, None))
+        else:
+            tasks.extend((source, fmt, u.row_groups) for u in units)
+    # spawn, not fork: this process has read Parquet metadata, and Arrow's thread pools do not survive a fork
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        futures = [pool.submit(_unit_chunks, compiled, s, f, g) for s, f, g in tasks]
+        for (source, _fmt, _groups), future in zip(tasks, futures, strict=True):
+            for chunk in future.result():
+                yield source, chunk
 
 
 def dask_chunks(
@@ -120,25 +166,43 @@ def in_order(
     *,
     engine: str = "local",
     scheduler: str | None = None,
+    jobs: int = 1,
 ) -> Iterator[tuple[DataSource, Chunk]]:
-    """Every chunk of every source in command-line order: columnar files here, the rest from ``others``."""
+    """Every chunk of every source in command-line order: columnar files here, the rest from ``others``.
+
+    With ``jobs`` above 1, consecutive columnar files are judged by that many processes.
+    """
     formats = [columnar_format(s) for s in sources]
     if engine == "dask":
-        columnar = [s for s, f in zip(sources, formats, strict=True) if f is not None]
+        remote = [s for s, f in zip(sources, formats, strict=True) if f is not None]
         rest = [s for s, f in zip(sources, formats, strict=True) if f is None]
-        if columnar:
-            yield from dask_chunks(compiled, columnar, scheduler)
+        if remote:
+            yield from dask_chunks(compiled, remote, scheduler)
         if rest:
             yield from others(rest)
         return
     run: list[DataSource] = []
+    columnar: list[tuple[DataSource, str]] = []
     for source, fmt in zip(sources, formats, strict=True):
         if fmt is None:
+            if columnar:
+                yield from _columnar(compiled, columnar, jobs)
+                columnar = []
             run.append(source)
             continue
         if run:
             yield from others(run)
             run = []
-        yield from ((source, chunk) for chunk in local_chunks(compiled, source, fmt))
+        columnar.append((source, fmt))
+    if columnar:
+        yield from _columnar(compiled, columnar, jobs)
     if run:
         yield from others(run)
+
+
+def _columnar(compiled: Any, items: list[tuple[DataSource, str]], jobs: int) -> Iterator[tuple[DataSource, Chunk]]:
+    if jobs > 1:
+        yield from parallel_chunks(compiled, items, jobs)
+        return
+    for source, fmt in items:
+        yield from ((source, chunk) for chunk in local_chunks(compiled, source, fmt))

@@ -344,6 +344,7 @@ def _validate_sources(
             lambda some: pool.chunks(some) if pool is not None else serial_chunks(checker, some),
             engine=cfg.engine,
             scheduler=cfg.scheduler,
+            jobs=cfg.jobs,
         )
         with progress_bar(total, enabled=not reporting.quiet, color=reporting.color) as advance:
             current: DataSource | None = None
