@@ -85,5 +85,12 @@ def test_jobs_split_parquet_row_groups_over_processes_with_the_same_report(data:
     for report in (first, second):
         del report["summary"]["elapsed_seconds"], report["summary"]["objects_per_second"]
     assert first == second
-    assert ("groups.parquet", 41, "duplicate_unique_key") in [(i["file"], i["line"], i["code"]) for i in first["issues"]]
+    located = [(i["file"], i["line"], i["code"]) for i in first["issues"]]
+    assert ("groups.parquet", 41, "duplicate_unique_key") in located
     assert first["summary"]["by_code"]["type_mismatch"] == 42  # every text price, and the CSV's x
+
+
+def test_an_input_format_given_reads_every_file_that_way(data: Path) -> None:
+    result = run("validate", "bucket.json", "d.csv", "--input-format", "jsonl", cwd=data)
+    assert_no_traceback(result)
+    assert "d.csv:1: /: invalid_json" in result.out

@@ -24,8 +24,11 @@ ENGINES = ("local", "dask")
 
 
 def columnar_format(source: DataSource) -> str | None:
-    """``parquet``, ``ipc`` or ``csv`` for a columnar file; None for JSON (Lines) and standard input."""
-    if source.path is None or source.compression is not None:
+    """``parquet``, ``ipc`` or ``csv`` for a columnar file; None for JSON (Lines) and standard input.
+
+    Only with ``--input-format auto``: a format given on the command line is how every file is read.
+    """
+    if source.path is None or source.compression is not None or not source.auto:
         return None
     from schemakit.datasets._formats import UnreadableFile, sniff_format
 
