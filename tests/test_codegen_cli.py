@@ -87,3 +87,43 @@ def test_an_unwritable_output_is_a_usage_problem(tmp_path: Path) -> None:
     assert result.code == 2
     assert "models.py: cannot write the module: No such file or directory" in result.err
     assert_no_traceback(result)
+
+
+def test_export_jsonschema_prints_the_editor_schemas_of_the_library() -> None:
+    from schemakit.codegen._editor import bucket_file_schema, catalog, manifest_schema
+    from schemakit.mappings import ExtractorRegistry
+
+    bucket = run("export-jsonschema", "--kind", "bucket")
+    assert (bucket.code, bucket.err) == (0, "")
+    assert json.loads(bucket.out) == bucket_file_schema()
+    assert json.loads(bucket.out)["$schema"] == "http://json-schema.org/draft-07/schema#"
+    later = run("export-jsonschema", "--kind", "bucket", "--draft", "2020-12")
+    assert json.loads(later.out) == bucket_file_schema(draft="2020-12")
+    manifest = run("export-jsonschema", "--kind", "manifest", "--pipeline", VIDEO)
+    assert json.loads(manifest.out) == manifest_schema(pipeline=VIDEO)
+    custom = FIXTURES / "pipelines" / "custom_extractors.json"
+    with_custom = run("export-jsonschema", "--kind", "manifest", "--extractors", custom)
+    registry = ExtractorRegistry.builtin().with_definitions(json.loads(custom.read_text()))
+    assert json.loads(with_custom.out) == manifest_schema(extractors=registry)
+    listed = run("export-jsonschema", "--catalog")
+    assert json.loads(listed.out) == catalog()
+
+
+def test_export_jsonschema_keeps_the_object_export_and_refuses_what_does_not_fit() -> None:
+    plain = run("export-jsonschema", CATALOG)
+    assert plain.code == 0
+    assert json.loads(plain.out)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert run("export-jsonschema", "--kind", "object", CATALOG).out == plain.out
+    cases = [
+        (("export-jsonschema", "--draft", "7", CATALOG), "--kind object is 2020-12 only"),
+        (("export-jsonschema", "--kind", "bucket", CATALOG), "takes no SCHEMA"),
+        (("export-jsonschema", "--kind", "bucket", "--pipeline", VIDEO), "apply to --kind manifest"),
+        (("export-jsonschema", "--catalog", "--kind", "bucket"), "--catalog takes no SCHEMA and no other option"),
+        (("export-jsonschema",), "Missing argument 'SCHEMA'"),
+        (("export-jsonschema", "--kind", "manifest", "--pipeline", "nowhere.yaml"), "nowhere.yaml: no such file"),
+    ]
+    for args, message in cases:
+        result = run(*args)
+        assert result.code == 2, args
+        assert message in result.err, (args, result.err)
+        assert_no_traceback(result)

@@ -336,18 +336,66 @@ def filter_command(
 
 
 @cli.command(
-    "export-jsonschema", context_settings=_CONTEXT, short_help="Print the JSON Schema of a bucket's object requests."
+    "export-jsonschema",
+    context_settings=_CONTEXT,
+    short_help="Print the JSON Schema of object requests, bucket files or manifests.",
 )
-@click.argument("schema", metavar="SCHEMA")
+@click.argument("schema", metavar="SCHEMA", required=False)
 @click.option("--strict", is_flag=True, help="Export the strict variant (no unknown fields).")
+@click.option(
+    "--kind",
+    type=click.Choice(["object", "bucket", "manifest"]),
+    default="object",
+    show_default=True,
+    help="object: an object request of the bucket in SCHEMA; bucket: any bucket file; manifest: a pipeline manifest.",
+)
+@click.option(
+    "--draft",
+    type=click.Choice(["7", "2020-12"]),
+    help="The JSON Schema dialect: 7 by default for bucket and manifest (what yaml-language-server reads),"
+    " 2020-12 for object.",
+)
+@click.option(
+    "--extractors", metavar="FILE", help="Extractor definitions (JSON) added to the built-in ones (manifest)."
+)
+@click.option(
+    "--pipeline",
+    metavar="MANIFEST",
+    help="Complete each collection's input_mappings and source_path with its source's real paths (manifest).",
+)
+@click.option("--catalog", is_flag=True, help="Print a SchemaStore-style catalog of the bucket and manifest schemas.")
 @_pipe_guard
-def export_jsonschema(schema: str, strict: bool) -> int:
-    """Print the JSON Schema (2020-12) for object requests of the bucket in SCHEMA.
+def export_jsonschema(
+    schema: str | None,
+    strict: bool,
+    kind: str,
+    draft: str | None,
+    extractors: str | None,
+    pipeline: str | None,
+    catalog: bool,
+) -> int:
+    """Print a JSON Schema: for object requests of the bucket in SCHEMA (2020-12), or for editors.
+
+    --kind bucket and --kind manifest describe the files people write, with
+    descriptions, completions and the checks JSON Schema can express; point an
+    editor at them (json.schemas, yaml.schemas, or a yaml-language-server
+    modeline).
 
     \b
     Examples:
       schemakit export-jsonschema fixtures/buckets/product_catalog.json > product_catalog.schema.json
+      schemakit export-jsonschema --kind bucket > bucket.schema.json
+      schemakit export-jsonschema --kind manifest --pipeline fixtures/pipelines/video_pipeline.yaml
+      schemakit export-jsonschema --catalog
     """
+    if kind != "object" or catalog or extractors is not None or pipeline is not None or draft is not None:
+        from schemakit.cli._codegen import run_export_editor
+
+        return run_export_editor(
+            schema, kind=kind, draft=draft, extractors=extractors, pipeline=pipeline, catalog=catalog, strict=strict
+        )
+    if schema is None:
+        raise click.UsageError("Missing argument 'SCHEMA' (or use --kind bucket|manifest, or --catalog).")
     from schemakit.cli._commands import run_export_jsonschema
     from schemakit.cli._config import ExportConfig
 

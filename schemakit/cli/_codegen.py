@@ -142,3 +142,74 @@ def register(
             collection=collection,
             pipeline=pipeline,
         )
+
+
+def run_export_editor(
+    schema: str | None,
+    *,
+    kind: str,
+    draft: str | None,
+    extractors: str | None,
+    pipeline: str | None,
+    catalog: bool,
+    strict: bool,
+) -> int:
+    """``export-jsonschema`` for editors: ``--kind bucket|manifest``, ``--catalog``, or ``--draft`` on ``object``."""
+    from schemakit.codegen import _editor
+
+    if catalog:
+        if schema is not None or kind != "object" or extractors or pipeline or draft:
+            raise click.UsageError("--catalog takes no SCHEMA and no other option.")
+        return _print(_editor.catalog())
+    if kind == "object":
+        if extractors is not None or pipeline is not None:
+            raise click.UsageError("--extractors and --pipeline apply to --kind manifest.")
+        if draft == "7":
+            raise click.UsageError("--kind object is 2020-12 only (it needs minContains and maxContains).")
+        if schema is None:
+            raise click.UsageError("Missing argument 'SCHEMA'.")
+        from schemakit.cli._commands import run_export_jsonschema
+        from schemakit.cli._config import ExportConfig
+
+        return run_export_jsonschema(ExportConfig(schema, strict=strict))
+    if schema is not None:
+        raise click.UsageError(f"--kind {kind} describes every {kind} file and takes no SCHEMA.")
+    if strict:
+        raise click.UsageError("--strict applies to --kind object.")
+    dialect: Any = draft or "7"
+    if kind == "bucket":
+        if extractors is not None or pipeline is not None:
+            raise click.UsageError("--extractors and --pipeline apply to --kind manifest.")
+        return _print(_editor.bucket_file_schema(draft=dialect))
+    registry = _registry(extractors)
+    if pipeline is not None and not Path(pipeline).is_file():
+        raise UserError(f"{pipeline}: no such file")
+    try:
+        document = _editor.manifest_schema(draft=dialect, extractors=registry, pipeline=pipeline)
+    except (ValueError, OSError) as exc:  # a manifest that is not JSON or YAML at all
+        raise UserError(f"{pipeline}: cannot read the manifest: {exc}") from None
+    return _print(document)
+
+
+def _registry(label: str | None) -> Any:
+    from schemakit._issues import SchemakitError
+    from schemakit.cli._inputs import load_document
+    from schemakit.mappings import ExtractorRegistry
+
+    registry = ExtractorRegistry.builtin()
+    if label is None:
+        return registry
+    definitions = load_document(label, what="extractor definitions").data
+    try:
+        return registry.with_definitions(definitions)
+    except SchemakitError as exc:
+        first = exc.issues[0] if getattr(exc, "issues", None) else None
+        detail = f"{first.pointer or '/'}: {first.message}" if first is not None else str(exc)
+        raise UserError(f"{label}: invalid extractor definitions: {detail}") from None
+
+
+def _print(document: Any) -> int:
+    import json
+
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return 0
