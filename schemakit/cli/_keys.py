@@ -9,16 +9,18 @@ table doubles.
 
 Two different keys share a digest with probability about n²/2⁶⁵ for n keys
 (3 in 100 million at a million keys); the report would then call the second a
-duplicate of the first. The digest is of the key's ``repr`` after the
-library's normalisation (``unique_key_value``), so equal keys (``1`` and
-``1.0``, two spellings of one instant) share it.
+duplicate of the first. The digest is Python's own string hash (SipHash, keyed
+per process) of the key's ``repr`` after the library's normalisation
+(``unique_key_value``), so equal keys (``1`` and ``1.0``, two spellings of one
+instant) share it. Its key changes from one process to the next, which does not
+matter: only the parent process of a run records keys. (Hashing the tuple itself
+would not do: ``hash(-1) == hash(-2)``.)
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Hashable
-from hashlib import blake2b
 
 LINE_BITS = 40
 LINE_MASK = (1 << LINE_BITS) - 1
@@ -26,10 +28,12 @@ _EMPTY = 0
 _MIN_SLOTS = 1 << 12
 
 
+_MASK64 = (1 << 64) - 1
+
+
 def key_digest(key: Hashable) -> int:
     """A non-zero 64-bit digest of a normalized key (0 marks an empty slot)."""
-    text = repr(key).encode("utf-8", "backslashreplace")
-    return int.from_bytes(blake2b(text, digest_size=8).digest(), "little") or 1
+    return (hash(repr(key)) & _MASK64) or 1
 
 
 class KeyStore:
