@@ -308,9 +308,9 @@ def test_names_come_from_field_paths_and_odd_keys_keep_their_spelling() -> None:
     source = generate_models(schema, target="pydantic", class_name="Thing")
     assert "class TwoWords(BaseModel):" in source
     assert "class ItemsItem(BaseModel):" in source
-    assert "    class_: str = Field(alias='class')" in source
-    assert "    f_: _Integral | None = Field(default=None, alias='é')" in source
-    assert "    model_x_: _Date | None = Field(default=None, alias='model_x')" in source
+    assert '    class_: str = Field(alias="class")' in source
+    assert '    f_: _Integral | None = Field(default=None, alias="é")' in source
+    assert '    model_x_: _Date | None = Field(default=None, alias="model_x")' in source
     assert generate_models(schema, target="pydantic", class_name="Thing") == source  # deterministic
     module = _exec_module(source, "codegen_odd_names")
     thing = module.Thing.model_validate({"class": "x", "two words": {"é": 2.0, "model_x": "2024-01-05"}})

@@ -115,6 +115,14 @@ def docstring(text: str, indent: str) -> str:
     return indent + repr(text)
 
 
+def py(value: Any) -> str:
+    """Python source for a JSON scalar: a string in double quotes where that needs no escape of its own."""
+    text = repr(value)
+    if isinstance(value, str) and text.startswith("'") and '"' not in value:
+        return '"' + text[1:-1] + '"'
+    return text
+
+
 def comment(text: str) -> str:
     return " ".join(repr(text)[1:-1].split())
 
@@ -135,7 +143,7 @@ def _scalar(t: TypeExpr, target: Target) -> str:
 
 
 def _literal(t: TypeExpr, target: Target) -> str:
-    text = "Literal[" + ", ".join(repr(v) for v in t.values) + "]"
+    text = "Literal[" + ", ".join(py(v) for v in t.values) + "]"
     coerce = FIELD_TYPES[t.ftype].python_coerce
     if target.coerces and coerce:
         return target.wrap(text, "_" + coerce)
@@ -152,7 +160,7 @@ def _blobs(t: TypeExpr, target: Target) -> str:
 def _blob_type(t: TypeExpr, target: Target) -> str:
     if target.tagged_blobs:
         return "str"
-    text = f"Literal[{t.ftype!r}, 'auto']"
+    text = f'Literal[{py(t.ftype)}, "auto"]'
     return target.wrap(text, "_casefold") if target.folds_blob_type else text
 
 
@@ -193,33 +201,44 @@ def coercions(spec: ModuleSpec) -> list[str]:
 # -- values (defaults) --------------------------------------------------------------------------------
 
 
-class _NeedsConstruction(Exception):
-    """A default holding a generated class, in a target that validates its defaults itself."""
+Construct = Callable[[ClassSpec, Any], str]
+"""Source building an instance of a generated class from a valid JSON object, in a target's idiom."""
 
 
-def value_source(t: TypeExpr, value: Any, spec: ModuleSpec, *, construct: bool) -> str:
+def value_source(t: TypeExpr, value: Any, spec: ModuleSpec, construct: Construct) -> str:
     """Python source for a valid JSON ``value`` of ``t``, converted as loading would convert it."""
     if t.kind == "optional":
-        return "None" if value is None or t.inner is None else value_source(t.inner, value, spec, construct=construct)
+        return "None" if value is None or t.inner is None else value_source(t.inner, value, spec, construct)
     if t.kind in ("scalar", "literal"):
         coerce = FIELD_TYPES[t.ftype].python_coerce
         if coerce:
             value = getattr(_helpers, "_" + coerce)(value)
-        return repr(value)
+        return py(value)
     if t.kind == "list":
         assert t.inner is not None
-        return "[" + ", ".join(value_source(t.inner, v, spec, construct=construct) for v in value) + "]"
+        return "[" + ", ".join(value_source(t.inner, v, spec, construct) for v in value) + "]"
     if t.kind == "class":
-        if not construct:
-            raise _NeedsConstruction
-        cls = next(c for c in spec.classes if c.name == t.name)
+        return construct(next(c for c in spec.classes if c.name == t.name), value)
+    return repr(value)
+
+
+def _validated(cls: ClassSpec, value: Any) -> str:
+    # pydantic builds the instance from the JSON value itself (aliases, conversions)
+    return f"{cls.name}.model_validate({value!r})"
+
+
+def _keywords(spec: ModuleSpec, skip: Callable[[Slot], bool]) -> Construct:
+    """A constructor call by attribute (dataclasses and Structs are ``kw_only``), leaving out ``skip``'s slots."""
+
+    def construct(cls: ClassSpec, value: Any) -> str:
         args = [
-            f"{s.attr}={value_source(s.type, value[s.key], spec, construct=construct)}"
+            f"{s.attr}={value_source(s.type, value[s.key], spec, construct)}"
             for s in cls.slots
-            if s.key in value
+            if s.key in value and not skip(s)
         ]
         return f"{cls.name}({', '.join(args)})"
-    return repr(value)
+
+    return construct
 
 
 def _mutable(value: Any) -> bool:
@@ -243,15 +262,12 @@ def _pydantic_class(c: ClassSpec, spec: ModuleSpec, target: Target) -> list[str]
         annotation = spell(s.type, target)
         args: list[str] = []
         if s.has_default:
-            try:
-                args.append("default=" + value_source(s.type, s.default, spec, construct=False))
-            except _NeedsConstruction:
-                # validate_default turns the JSON value into the models when an instance is made
-                args.append(f"default={s.default!r}")
+            source = value_source(s.type, s.default, spec, _validated)
+            args.append(f"default_factory=lambda: {source}" if _mutable(s.default) else f"default={source}")
         elif not s.required:
             args.append("default=None")
         if s.attr != s.key:
-            args.append(f"alias={s.key!r}")
+            args.append(f"alias={py(s.key)}")
         if not args:
             lines.append(f"    {s.attr}: {annotation}")
         elif len(args) == 1 and args[0].startswith("default=") and not _mutable(s.default):
@@ -265,8 +281,9 @@ def _pydantic_class(c: ClassSpec, spec: ModuleSpec, target: Target) -> list[str]
 def _dataclass_class(c: ClassSpec, spec: ModuleSpec, target: Target) -> list[str]:
     lines = ["@dataclass(kw_only=True)", f"class {c.name}:", docstring(c.doc, "    "), ""]
     for s in c.slots:
-        rename = 'metadata={{"key": {key!r}}}'
-        lines.append(f"    {s.attr}: {spell(s.type, target)}{_field_default(s, spec, 'field', rename)}")
+        rename = 'metadata={{"key": {key}}}'
+        default = _field_default(s, spec, "field", rename, _keywords(spec, lambda s: False))
+        lines.append(f"    {s.attr}: {spell(s.type, target)}{default}")
         _slot_doc(s, lines)
     return lines
 
@@ -274,7 +291,7 @@ def _dataclass_class(c: ClassSpec, spec: ModuleSpec, target: Target) -> list[str
 def _msgspec_class(c: ClassSpec, spec: ModuleSpec, target: Target) -> list[str]:
     head = f"class {c.name}(msgspec.Struct, kw_only=True"
     if c.tag is not None:
-        head += f', tag_field="property", tag={c.tag!r}'
+        head += f', tag_field="property", tag={py(c.tag)}'
     lines = [head + "):", docstring(c.doc, "    "), ""]
     for s in c.slots:
         if c.tag is not None and s.key == "property":
@@ -283,7 +300,9 @@ def _msgspec_class(c: ClassSpec, spec: ModuleSpec, target: Target) -> list[str]:
             why = "msgspec cannot rename a field to it (its data is ignored)"
             lines.append(f"    # {comment(repr(s.key))} is left out: {why}")
             continue
-        lines.append(f"    {s.attr}: {spell(s.type, target)}{_field_default(s, spec, 'msgspec.field', 'name={key!r}')}")
+        construct = _keywords(spec, lambda s: not msgspec_can_name(s.key))
+        default = _field_default(s, spec, "msgspec.field", "name={key}", construct)
+        lines.append(f"    {s.attr}: {spell(s.type, target)}{default}")
         _slot_doc(s, lines)
     if len(lines) == 3:
         lines.append("    pass")
@@ -298,15 +317,15 @@ def msgspec_can_name(key: str) -> bool:
     return _MSGSPEC_UNNAMEABLE.search(key) is None
 
 
-def _field_default(s: Slot, spec: ModuleSpec, func: str, rename: str) -> str:
+def _field_default(s: Slot, spec: ModuleSpec, func: str, rename: str, construct: Construct) -> str:
     args: list[str] = []
     if s.has_default:
-        source = value_source(s.type, s.default, spec, construct=True)
+        source = value_source(s.type, s.default, spec, construct)
         args.append(f"default_factory=lambda: {source}" if _mutable(s.default) else f"default={source}")
     elif not s.required:
         args.append("default=None")
     if s.attr != s.key:
-        args.append(rename.format(key=s.key))
+        args.append(rename.format(key=py(s.key)))
     if not args:
         return ""
     if len(args) == 1 and args[0].startswith("default="):
@@ -329,8 +348,8 @@ def _typeddict_class(c: ClassSpec, spec: ModuleSpec, target: Target) -> list[str
             lines.append(f"    {s.attr}: {entry(s)}")
         return lines
     # keys that are not identifiers: the functional form holds any string
-    lines = [f"# {comment(c.doc)}", f"{c.name} = TypedDict(", f"    {c.name!r},", "    {"]
-    lines += [f"        {s.key!r}: {entry(s)}," for s in c.slots]
+    lines = [f"# {comment(c.doc)}", f"{c.name} = TypedDict(", f"    {py(c.name)},", "    {"]
+    lines += [f"        {py(s.key)}: {entry(s)}," for s in c.slots]
     lines += ["    },", ")"]
     return lines
 
@@ -366,8 +385,8 @@ def render(spec: ModuleSpec, target_name: str, header: str) -> str:
     out: list[str] = [header, "", "from __future__ import annotations", "", *imports, ""]
     sources: list[str] = []
     if {"date", "datetime"} & set(used) or target.name == "dataclass":
-        sources.append(f"_DATE = re.compile({_helpers._DATE.pattern!r})")
-        sources.append(f"_DATETIME = re.compile(\n    {_helpers._DATETIME.pattern!r}\n)")
+        sources.append(f"_DATE = re.compile({py(_helpers._DATE.pattern)})")
+        sources.append(f"_DATETIME = re.compile(\n    {py(_helpers._DATETIME.pattern)}\n)")
     sources += [inspect.getsource(getattr(_helpers, "_" + name)) for name in used]
     if target.folds_blob_type and spec.file_fields:
         sources.append(inspect.getsource(_helpers._casefold))
@@ -388,7 +407,7 @@ def render(spec: ModuleSpec, target_name: str, header: str) -> str:
     out += ["", ""]
     if spec.field_paths:
         out.append(f"{spec.field_alias} = Literal[")
-        out += [f"    {p!r}," for p in spec.field_paths]
+        out += [f"    {py(p)}," for p in spec.field_paths]
         out.append("]")
     else:
         out.append(f"{spec.field_alias} = Never")
