@@ -339,7 +339,9 @@ def test_filter_introspection() -> None:
     assert f.fields == {"a", "b.c", "d", "e"}
     assert f.dynamic_fields == {"inputs.x"}
     assert "b.c gt 2" in f.tree()
-    assert "def factory" in f.compile_to_code()
+    assert "def factory" in f.source
+    with pytest.deprecated_call(match="use Filter.source"):
+        assert f.compile_to_code() == f.source
     assert str(f) == f.to_text()
 
 
