@@ -206,7 +206,8 @@ def test_models_reject_what_a_type_can_express(case: Case, module_dir: Path) -> 
     modules = {t: _module(module_dir, case, t) for t in LOADERS}
     checked: list[str] = []
 
-    @settings(max_examples=15, database=None, suppress_health_check=list(HealthCheck))
+    # derandomized: whether some drawn defect is one a type can express must not vary from run to run
+    @settings(max_examples=15, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
     @given(strategy)
     def check(pair: tuple[Any, str]) -> None:
         obj, code = pair
@@ -220,6 +221,7 @@ def test_models_reject_what_a_type_can_express(case: Case, module_dir: Path) -> 
                 load(modules[target], obj)
 
     check()
+    assert checked, "no drawn defect was one a type can express"
 
 
 def _catalog() -> Case:
