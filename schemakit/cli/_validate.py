@@ -220,9 +220,11 @@ class ValidationRun:
                 for issue in issues:
                     self.emit(label, line, issue)
                 continue
-            gap = finding.ordinal - previous - 1
-            valid += gap
+            valid += finding.ordinal - previous - 1
             previous = finding.ordinal
+            if not issues:  # a keyed object whose key is new: most findings of a keyed run
+                valid += 1
+                continue
             for issue in issues:
                 self.emit(label, line, issue)
             if any(i.severity == "error" for i in issues):
