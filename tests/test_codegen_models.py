@@ -335,3 +335,23 @@ def test_a_broken_schema_is_refused_with_its_issues() -> None:
     assert raised.value.issues and all(i.is_error for i in raised.value.issues)
     with pytest.raises(ValueError, match="target must be one of pydantic, typeddict, msgspec, dataclass"):
         generate_models({"properties": {}}, target="attrs")
+
+
+def test_an_integer_enum_refuses_a_boolean_and_a_boolean_enum_an_integer() -> None:
+    # pydantic's Literal alone takes True for 1 and 1 for True; the validator tells them apart
+    schema = {
+        "properties": {
+            "n": {"type": "integer", "enum": [1, 2], "required": True},
+            "b": {"type": "boolean", "enum": [True]},
+        }
+    }
+    compiled = compile_schema(schema)
+    assert compiled.validate({"n": 1.0, "b": True}).ok
+    assert not compiled.validate({"n": True}).ok and not compiled.validate({"n": 1, "b": 1}).ok
+    for target in ("pydantic", "dataclass"):
+        module = _exec_module(generate_models(schema, target=target), f"codegen_literal_{target}")
+        load = LOADERS[target]
+        assert load(module, {"n": 1.0, "b": True}).n == 1
+        for bad in ({"n": True}, {"n": 1, "b": 1}):
+            with pytest.raises(REJECTIONS):
+                load(module, bad)

@@ -66,6 +66,9 @@ class FieldType:
     ``python_type`` (``integral``: 3.0 is an integer; ``date``/``datetime``: the string forms)."""
     python_literal: bool = False
     """Whether an enum of this type is a ``typing.Literal`` (``Literal`` holds str, int and bool only)."""
+    python_literal_check: str | None = None
+    """The generated models' check before such a ``Literal``: pydantic's takes ``True`` for ``1`` and
+    ``1`` for ``True``, which the validator tells apart (``integral`` refuses a boolean too)."""
     wrong_kinds: tuple[Any, ...] = ()
     """Plain JSON values of a clearly wrong kind for this type (the strategies' ``type_mismatch`` cases).
 
@@ -232,6 +235,7 @@ _ENTRIES = (
         python_type="int",
         python_coerce="integral",
         python_literal=True,
+        python_literal_check="integral",
         wrong_kinds=("0", 0.5, True, [], {}),
     ),
     FieldType(
@@ -262,6 +266,7 @@ _ENTRIES = (
         strategy="booleans",
         python_type="bool",
         python_literal=True,
+        python_literal_check="boolean",
         wrong_kinds=(0, "true", [], {}),
     ),
     FieldType(

@@ -23,9 +23,18 @@ _DATETIME = re.compile(
 
 
 def _integral(value: object) -> object:
-    """An integral float as its int: an integer field holds 3.0 too."""
+    """An integral float as its int: an integer field holds 3.0 too, but never a boolean."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, bool):
+        raise ValueError(f"expected an integer, found {value!r}")
+    return value
+
+
+def _boolean(value: object) -> object:
+    """``true`` and ``false`` only: an integer is no boolean."""
+    if not isinstance(value, bool) and isinstance(value, (int, float)):
+        raise ValueError(f"expected a boolean, found {value!r}")
     return value
 
 

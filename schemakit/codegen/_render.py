@@ -144,9 +144,9 @@ def _scalar(t: TypeExpr, target: Target) -> str:
 
 def _literal(t: TypeExpr, target: Target) -> str:
     text = "Literal[" + ", ".join(py(v) for v in t.values) + "]"
-    coerce = FIELD_TYPES[t.ftype].python_coerce
-    if target.coerces and coerce:
-        return target.wrap(text, "_" + coerce)
+    check = FIELD_TYPES[t.ftype].python_literal_check
+    if target.coerces and check:
+        return target.wrap(text, "_" + check)
     return text
 
 
@@ -178,24 +178,27 @@ _SPELL: dict[str, Callable[[TypeExpr, Target], str]] = {
 }
 
 
-def coercions(spec: ModuleSpec) -> list[str]:
-    """The table's conversions the module's types use, in the type table's order."""
-    used: set[str] = set()
+def coercions(spec: ModuleSpec) -> tuple[list[str], list[str]]:
+    """The table's conversions the module's types use: of scalars (each with an alias), then of Literals only."""
+    scalars: set[str] = set()
+    literals: set[str] = set()
 
     def visit(t: TypeExpr | None) -> None:
         if t is None:
             return
-        if t.kind in ("scalar", "literal"):
-            coerce = FIELD_TYPES[t.ftype].python_coerce
-            if coerce:
-                used.add(coerce)
+        entry = FIELD_TYPES[t.ftype] if t.ftype else None
+        if entry is not None and t.kind == "scalar" and entry.python_coerce:
+            scalars.add(entry.python_coerce)
+        if entry is not None and t.kind == "literal" and entry.python_literal_check:
+            literals.add(entry.python_literal_check)
         visit(t.inner)
 
     for c in spec.classes:
         for s in c.slots:
             visit(s.type)
-    order = [t.python_coerce for t in FIELD_TYPES.values() if t.python_coerce]
-    return [c for c in order if c in used]
+    order = [n for t in FIELD_TYPES.values() for n in (t.python_coerce, t.python_literal_check) if n]
+    order = list(dict.fromkeys(order))
+    return [n for n in order if n in scalars], [n for n in order if n in literals - scalars]
 
 
 # -- values (defaults) --------------------------------------------------------------------------------
@@ -376,7 +379,7 @@ def _blob_data_class() -> ClassSpec:
 
 def render(spec: ModuleSpec, target_name: str, header: str) -> str:
     target = TARGETS[target_name]
-    used = coercions(spec) if target.coerces else []
+    used, literal_only = coercions(spec) if target.coerces else ([], [])
     imports = list(target.imports)
     if target.name == "pydantic" and {"date", "datetime"} & set(used):
         imports.insert(1, "import re")
@@ -387,7 +390,7 @@ def render(spec: ModuleSpec, target_name: str, header: str) -> str:
     if {"date", "datetime"} & set(used) or target.name == "dataclass":
         sources.append(f"_DATE = re.compile({py(_helpers._DATE.pattern)})")
         sources.append(f"_DATETIME = re.compile(\n    {py(_helpers._DATETIME.pattern)}\n)")
-    sources += [inspect.getsource(getattr(_helpers, "_" + name)) for name in used]
+    sources += [inspect.getsource(getattr(_helpers, "_" + name)) for name in (*used, *literal_only)]
     if target.folds_blob_type and spec.file_fields:
         sources.append(inspect.getsource(_helpers._casefold))
     for name in used:
