@@ -11,7 +11,7 @@ import pyarrow.feather as feather
 import pyarrow.parquet as pq
 import pytest
 from _datasets_support import assert_dataset_agrees
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as hs
 from test_datasets_table import PRODUCT, datasets, product, tables_of
 
@@ -177,7 +177,6 @@ def test_bad_arguments_are_value_errors(tmp_path: Path) -> None:
         validate_dataset([], PRODUCT, batch_rows=0)
 
 
-@settings(max_examples=25)
 @given(datasets(), hs.sampled_from(["parquet", "ipc", "jsonl"]), hs.integers(1, 3))
 def test_validate_dataset_agrees_with_the_row_validator_on_random_schemas(
     tmp_path_factory: pytest.TempPathFactory, case: Any, fmt: str, batch_rows: int

@@ -9,7 +9,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as hs
 
 from schemakit import strategies as sks
@@ -240,7 +240,6 @@ def datasets(draw: hs.DrawFn) -> tuple[CompiledSchema, list[dict[str, Any]]]:
     return compiled, draw(hs.permutations(rows))
 
 
-@settings(max_examples=60)
 @given(datasets())
 def test_validate_table_agrees_with_the_row_validator_on_random_schemas(case: Any) -> None:
     compiled, rows = case
