@@ -93,7 +93,10 @@ def _load(tp: Any, value: object, where: str) -> Any:
     if origin is Annotated:
         base, *conversions = get_args(tp)
         for convert in conversions:
-            value = convert(value)
+            try:
+                value = convert(value)
+            except ValueError as exc:
+                raise ValueError(f"{where}: {exc}") from None
         return _load(base, value, where)
     if tp is Any:
         return value

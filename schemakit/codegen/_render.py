@@ -401,7 +401,7 @@ def render(spec: ModuleSpec, target_name: str, header: str) -> str:
         sources.append(_helpers_source("_PLAIN", "def load"))
         sources += [inspect.getsource(f) for f in (_helpers.load, _helpers._load, _helpers._load_dataclass)]
     for chunk in sources:
-        out += ["", chunk.rstrip("\n")]
+        out += ["", "", chunk.rstrip("\n")]
     classes = list(spec.classes)
     if spec.file_fields:
         classes.insert(0, _blob_data_class())
