@@ -204,3 +204,18 @@ def test_validate_dataset_agrees_with_the_row_validator_on_random_schemas(
             files.append((str(path), json.loads("[" + ",".join(text.splitlines()) + "]")))
     report = validate_dataset([p for p, _ in files], compiled, batch_rows=batch_rows)
     assert_dataset_agrees(compiled, files, report)
+
+
+def test_a_file_that_stops_reading_part_way_keeps_its_rows_and_its_place_in_the_order(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    rows = 110_000  # past the reader's first 4 MB block, so the bad line is met after rows were checked
+    lines = [f"s{i:07d},{i}.5,{'x' * 24}" for i in range(rows)]
+    lines[70_000] = "s0000005,1.5,again"  # a repeated key after the first block's rows
+    path.write_text("sku,price,note\n" + "\n".join(lines) + "\na,b,c,d\n")
+    report = validate_dataset(str(path), FLAT, unique_key={"fields": ["sku"]})
+    assert [(i.code, i.path[1:2]) for i in report.issues] == [
+        ("duplicate_unique_key", (70_000,)),
+        ("unreadable_file", ()),
+    ]
+    # the block holding the bad line is not read; the rows before it are checked
+    assert 70_000 < report.rows < rows and report.invalid == 1

@@ -291,7 +291,7 @@ def scan_unit(
     try:
         _READERS[unit.fmt](compiled, unit, label, tally, keys, batch_rows)
     except UnreadableFile as exc:
-        tally.add_file_issue(_unreadable(label, str(exc)))
+        tally.add_file_issue(_unreadable(label, str(exc)), unit.first_row + tally.rows)
     return UnitResult(unit, label, fmt, tally, keys.partitions() if keys is not None else None)
 
 
@@ -452,13 +452,20 @@ def _assemble(
         lost.update(d.valid_by_file)
     index_of = {label: i for i, label in enumerate(labels)}
 
-    def order(issue: Issue) -> tuple[int, int]:
-        row = issue.path[1] if len(issue.path) > 1 and isinstance(issue.path[1], int) else -1
-        return (index_of.get(str(issue.path[0]), 0), row)
+    def located(issue: Issue) -> tuple[int, int] | None:
+        if len(issue.path) > 1 and isinstance(issue.path[1], int):
+            return (index_of.get(str(issue.path[0]), 0), issue.path[1])
+        return None
 
+    # a file's own issue (a file that stops reading part way) sorts where it was found: after the rows before it
+    keyed = [
+        ((index_of.get(str(issue.path[0]), 0), before), issue)
+        for issue, before in zip(total.issues, total.rows_before, strict=True)
+    ]
     first = heapq.merge(*(d.first for d in dups))
-    dup_issues = (_duplicate_issue(compiled, labels, loc, at) for loc, at in first)
-    issues = list(_take(heapq.merge(total.issues, dup_issues, key=order), max_issues))
+    dup_issues = ((located(i) or (0, 0), i) for i in (_duplicate_issue(compiled, labels, loc, at) for loc, at in first))
+    merged = heapq.merge(keyed, dup_issues, key=lambda pair: pair[0])
+    issues = list(_take((issue for _, issue in merged), max_issues))
     by_code = dict(total.by_code)
     if dup_count:
         by_code["duplicate_unique_key"] = by_code.get("duplicate_unique_key", 0) + dup_count

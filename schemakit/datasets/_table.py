@@ -85,6 +85,8 @@ class Tally:
     by_code: Counter[str] = field(default_factory=Counter)
     issues: list[Issue] = field(default_factory=list)
     errors: int = 0
+    rows_before: list[int] = field(default_factory=list)
+    """Per kept issue, how many rows of its file came before it: where it sorts among other issues."""
 
     def add(self, valid: Mask, found: RowIssues, prefix: tuple[PathSegment, ...], offset: int) -> None:
         self.rows += len(valid)
@@ -98,6 +100,7 @@ class Tally:
             if room > 0:
                 take = issues[:room]
                 self.issues.extend(issue.prefixed(*prefix, offset + i) for issue in take)
+                self.rows_before.extend([offset + i] * len(take))
                 room -= len(take)
 
     def add_row(self, row: int, valid: bool, issues: list[Issue], prefix: tuple[PathSegment, ...]) -> None:
@@ -110,14 +113,16 @@ class Tally:
                 self.errors += 1
             if len(self.issues) < self.max_issues:
                 self.issues.append(issue.prefixed(*prefix, row))
+                self.rows_before.append(row)
 
-    def add_file_issue(self, issue: Issue) -> None:
-        """An issue of a whole file, already located."""
+    def add_file_issue(self, issue: Issue, rows_before: int = -1) -> None:
+        """An issue of a whole file, already located; found after ``rows_before`` rows (-1: before any)."""
         self.by_code[issue.code] += 1
         if issue.is_error:
             self.errors += 1
         if len(self.issues) < self.max_issues:
             self.issues.append(issue)
+            self.rows_before.append(rows_before)
 
     def merge(self, other: Tally) -> None:
         self.rows += other.rows
@@ -127,6 +132,7 @@ class Tally:
         room = self.max_issues - len(self.issues)
         if room > 0:
             self.issues.extend(other.issues[:room])
+            self.rows_before.extend(other.rows_before[:room])
 
 
 @dataclass(frozen=True)
