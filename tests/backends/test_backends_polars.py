@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from backends_support import CONTEXT, EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
@@ -11,6 +12,7 @@ from hypothesis import strategies as hst
 from schemakit import Filter, parse_filter
 from schemakit import strategies as st
 from schemakit._contract.operators import missing_rows
+from schemakit._issues import FilterError
 from schemakit.backends import POLARS_TABLE, polars_frame, to_polars, to_sql
 from schemakit.filters import Not
 
@@ -59,33 +61,7 @@ def test_the_table_has_a_row_per_operator() -> None:
     assert missing_rows(POLARS_TABLE) == []
 
 
-def _selected(df: Any, f: Filter, rows: list[dict[str, Any]]) -> list[int]:
-    plan = to_polars(f, schema=SCHEMA, context=CONTEXT)
-    mask = df.with_columns(plan.expr.alias("__m"))["__m"].to_list()
-    return [i for i, hit in enumerate(mask) if hit and plan.keep(rows[i])]
-
-
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-@given(f=st.filters(SCHEMA, dynamic=True), records=hst.lists(RECORD, min_size=1, max_size=8))
-def test_frame_rows_then_residual_are_exactly_the_matching_rows(f: Filter, records: list[dict[str, Any]]) -> None:
-    df = polars_frame(records, SCHEMA)
-    rows = df.to_dicts()  # the layout reads a missing field back as null
-    try:
-        f.matches({}, CONTEXT)
-    except Exception:
-        return
-    plan = to_polars(f, schema=SCHEMA, context=CONTEXT)
-    want = [i for i, r in enumerate(rows) if f.matches(r, CONTEXT)]
-    mask = df.with_columns(plan.expr.alias("__m"))["__m"].to_list()
-    assert None not in mask, plan.explain()
-    assert [i for i, hit in enumerate(mask) if hit and plan.keep(rows[i])] == want, plan.explain()
-    if plan.exact:
-        assert [i for i, hit in enumerate(mask) if hit] == want, plan.explain()
-    negated = _selected(df, Filter(Not((f.root,))), rows)
-    assert len(want) + len(negated) == len(rows)
-
-
-DUCK = None
+DUCK: Any = None
 
 
 def _duck() -> Any:
@@ -97,32 +73,43 @@ def _duck() -> Any:
     return DUCK
 
 
+def _polars_kept(df: Any, f: Filter, rows: list[dict[str, Any]]) -> tuple[list[int], Any, list[int]]:
+    plan = to_polars(f, schema=SCHEMA, context=CONTEXT)
+    mask = df.with_columns(plan.expr.alias("__m"))["__m"].to_list()
+    assert None not in mask, plan.explain()
+    hits = [i for i, hit in enumerate(mask) if hit]
+    return [i for i in hits if plan.keep(rows[i])], plan, hits
+
+
+def _columns_kept(f: Filter, rows: list[dict[str, Any]]) -> tuple[list[int], Any, list[int]]:
+    plan = to_sql(f, dialect="duckdb", layout="columns", schema=SCHEMA, context=CONTEXT)
+    sql = f"SELECT __i FROM t WHERE {plan.where} ORDER BY __i"
+    hits = [int(r[0]) for r in _duck().execute(sql, plan.params).fetchall()]
+    return [i for i in hits if plan.keep(rows[i])], plan, hits
+
+
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(f=st.filters(SCHEMA, dynamic=True), records=hst.lists(RECORD, min_size=1, max_size=8))
-def test_duckdb_columns_then_residual_are_exactly_the_matching_rows(f: Filter, records: list[dict[str, Any]]) -> None:
-    """DuckDB's layout="columns" over the same typed frame (DuckDB reads the Polars frame as its table)."""
-    frame = polars_frame(records, SCHEMA).with_row_index("__i")
-    rows = frame.drop("__i").to_dicts()
+def test_typed_rows_then_residual_are_exactly_the_matching_rows(f: Filter, records: list[dict[str, Any]]) -> None:
+    """Polars and DuckDB's layout="columns" on the same typed frame (DuckDB reads the Polars frame as its table)."""
+    df = polars_frame(records, SCHEMA)
+    rows = df.to_dicts()  # the layout reads a missing field back as null
     try:
         f.matches({}, CONTEXT)
-    except Exception:
+    except FilterError as unresolved:
+        for plan_it in (lambda: to_polars(f, schema=SCHEMA, context=CONTEXT), lambda: _columns_kept(f, rows)):
+            with pytest.raises(FilterError) as raised:
+                plan_it()
+            assert raised.value.issues == unresolved.issues
         return
-    con = _duck()
-    con.register("t", frame)
-
-    def kept(g: Filter) -> tuple[list[int], Any]:
-        plan = to_sql(g, dialect="duckdb", layout="columns", schema=SCHEMA, context=CONTEXT)
-        ids = [
-            int(r[0]) for r in con.execute(f"SELECT __i FROM t WHERE {plan.where} ORDER BY __i", plan.params).fetchall()
-        ]
-        return [i for i in ids if plan.keep(rows[i])], (plan, ids)
-
+    _duck().register("t", df.with_row_index("__i"))
     want = [i for i, r in enumerate(rows) if f.matches(r, CONTEXT)]
-    got, (plan, ids) = kept(f)
-    assert got == want, plan.explain()
-    if plan.exact:
-        assert ids == want, plan.explain()
-    assert len(got) + len(kept(Filter(Not((f.root,))))[0]) == len(rows)
+    for kept in (lambda g: _polars_kept(df, g, rows), lambda g: _columns_kept(g, rows)):
+        got, plan, hits = kept(f)
+        assert got == want, plan.explain()
+        if plan.exact:
+            assert hits == want, plan.explain()
+        assert len(got) + len(kept(Filter(Not((f.root,))))[0]) == len(rows), ("partition", plan.explain())
 
 
 def test_read_json_with_duckdb_columns_gives_the_layout_the_plans_read(tmp_path: Any) -> None:
