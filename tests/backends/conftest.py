@@ -4,12 +4,15 @@ PostgreSQL: the cluster named by ``SCHEMAKIT_TEST_PG`` (a libpq connection
 string, exported by ``.ci/setup.d/20-postgres.sh``); when it is unset, the
 fixture creates a throwaway cluster itself (as the ``postgres`` user when run
 as root, since initdb refuses root) and stops it at the end. When neither
-works the tests fail: they never skip.
+works the tests fail: they never skip. A watchdog process stops a cluster the
+fixture started when the test process is gone, even if it was killed before
+its teardown.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -49,6 +52,18 @@ def pg_dsn() -> Iterator[str]:
         _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"), "-o", options, "start"]),
         check=True,
         capture_output=True,
+    )
+    # a session killed before its teardown (a timeout's SIGTERM) must not leave the server running:
+    # a watchdog stops it once this process is gone
+    stop = " ".join(
+        shlex.quote(a) for a in _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
+    )
+    watchdog = (
+        f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 2; done; "
+        f"{stop} >/dev/null 2>&1; rm -rf {shlex.quote(str(root))}"
+    )
+    subprocess.Popen(
+        ["sh", "-c", watchdog], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         yield f"host={root} dbname=postgres user=postgres"
