@@ -48,6 +48,7 @@ EXPRESSED_PIPELINE_CODES = EXPRESSED_BUCKET_CODES | {
     "unknown_source",
     "invalid_collection_request",
     "target_conflict",
+    "input_type_mismatch",
 }
 # Structural keywords whose own error only repeats one of its members' errors.
 _WRAPPERS = frozenset({"anyOf", "allOf", "oneOf", "if", "then", "else", "$ref"})
@@ -209,6 +210,7 @@ def test_the_manifest_schema_refuses_the_broken_fixture_where_check_pipeline_rep
         "invalid_target_name",
         "unknown_source",
         "invalid_collection_request",
+        "input_type_mismatch",
     }
 
 
@@ -218,7 +220,7 @@ def test_the_source_paths_of_each_collection_complete_input_mappings() -> None:
     ref = schema["properties"]["collections"]["properties"]["col_video_frames"]["$ref"]
     frames = schema["definitions"][ref.rsplit("/", 1)[1]]
     mapping_value = frames["properties"]["feature_extractor"]["properties"]["input_mappings"]["additionalProperties"]
-    assert "metadata.title" in mapping_value["anyOf"][0]["enum"]
+    assert "metadata.title" in mapping_value["enum"]
     source_path = frames["properties"]["feature_extractor"]["properties"]["field_passthrough"]["items"]
     assert "metadata.title" in source_path["properties"]["source_path"]["enum"]
     document = _load(path)

@@ -56,7 +56,6 @@ NOT_EXPRESSED = (
     "calendar validity of date and date-time defaults and enum values",
     "collections' sources that do not exist, form a cycle or disagree with each other",
     "two passthrough fields with the same target, a passthrough named like an extractor output",
-    "an input mapped to a source field of a type the input does not accept",
     "source_filters: the filter language",
 )
 
@@ -349,8 +348,21 @@ def _enum(values: Iterable[Any]) -> dict[str, Any]:
     return {"enum": found} if found else dict(NEVER)
 
 
-def _extractor_rules(registry: Any, source_paths: list[str] | None) -> list[dict[str, Any]]:
-    """Per extractor name and version: its inputs (names, required ones) and the outputs a target may not take."""
+SourceFields = dict[str, str]
+"""A collection's source paths and the field type each names (None where the source did not resolve)."""
+
+
+def _paths_of(source_fields: SourceFields | None, types: Iterable[str] | None = None) -> dict[str, Any]:
+    """A source path value: one of the source's paths (of ``types``), or any string when the source is unknown."""
+    if source_fields is None:
+        return {"type": "string"}
+    wanted = set(types) if types is not None else None
+    return {"type": "string", **_enum(p for p, t in source_fields.items() if wanted is None or t in wanted)}
+
+
+def _extractor_rules(registry: Any, source_fields: SourceFields | None) -> list[dict[str, Any]]:
+    """Per extractor name and version: its inputs (names, required ones, the field types each accepts) and
+    the outputs a target may not take."""
     rules = []
     for definition in registry:
         name_is = {
@@ -360,26 +372,36 @@ def _extractor_rules(registry: Any, source_paths: list[str] | None) -> list[dict
                 "version": {"const": definition.version},
             },
         }
-        path_value: dict[str, Any] = (
-            {"type": "string", **_enum(source_paths)} if source_paths is not None else {"type": "string"}
-        )
-        # object keywords only: they pass over the list form, which has entries of its own
-        mapping_object: dict[str, Any] = {
+        # object keywords for the object form, items for the list form: each passes over the other
+        mapping: dict[str, Any] = {
             "type": ["object", "array"],
-            "properties": {
-                name: {"anyOf": [path_value, {"$ref": "#/definitions/inputMapping"}]} for name in definition.inputs
-            },
+            "properties": {name: _paths_of(source_fields, i.accepts) for name, i in definition.inputs.items()},
             "additionalProperties": dict(NEVER),
+            "items": {
+                "type": "object",
+                "allOf": [
+                    {
+                        # a payload mapping (source_type absent or payload) of this input
+                        "if": {
+                            "type": "object",
+                            "required": ["input_key"],
+                            "properties": {"input_key": {"const": name}, "source_type": {"const": "payload"}},
+                        },
+                        "then": {"properties": {"path": _paths_of(source_fields, i.accepts)}},
+                    }
+                    for name, i in definition.inputs.items()
+                ],
+            },
         }
         if definition.required_inputs:
-            mapping_object["required"] = list(definition.required_inputs)
+            mapping["required"] = list(definition.required_inputs)
         outputs = [*definition.outputs.fields]
         rules.append(
             {
                 "if": name_is,
                 "then": {
                     "properties": {
-                        "input_mappings": mapping_object,
+                        "input_mappings": mapping,
                         "field_passthrough": {
                             "type": "array",
                             "items": {"type": "object", "properties": {"target_path": {"not": _enum(outputs)}}}
@@ -394,12 +416,11 @@ def _extractor_rules(registry: Any, source_paths: list[str] | None) -> list[dict
 
 
 def _collection(
-    registry: Any, collection_ids: list[str] | None, source_paths: list[str] | None, *, rules: bool
+    registry: Any, collection_ids: list[str] | None, source_fields: SourceFields | None, *, rules: bool
 ) -> dict[str, Any]:
     from schemakit.mappings._request import (
         COLLECTION_NAME,
         EXTRACTOR,
-        INPUT_MAPPING,
         PASSTHROUGH,
         REQUEST,
         SOURCE,
@@ -407,9 +428,7 @@ def _collection(
     )
     from schemakit.mappings._resolver import SYSTEM_FIELDS, TARGET_NAME
 
-    path_value: dict[str, Any] = (
-        {"type": "string", **_enum(source_paths)} if source_paths is not None else {"type": "string"}
-    )
+    path_value = _paths_of(source_fields)
     names = registry.names()
     versions = sorted({d.version for d in registry})
     ids: dict[str, Any] = (
@@ -458,7 +477,8 @@ def _collection(
             "input_mappings": described(
                 {
                     "type": ["object", "array"],
-                    "additionalProperties": {"anyOf": [path_value, {"$ref": "#/definitions/inputMapping"}]},
+                    # the object form maps each input to a path; the list form's entries are InputMappings
+                    "additionalProperties": path_value,
                     "items": {"$ref": "#/definitions/inputMapping"},
                 },
                 "Each extractor input, and the source field it reads.",
@@ -469,7 +489,7 @@ def _collection(
         },
     )
     if rules:
-        extractor["allOf"] = _extractor_rules(registry, source_paths)
+        extractor["allOf"] = _extractor_rules(registry, source_fields)
     return _object(
         REQUEST,
         {
@@ -480,7 +500,30 @@ def _collection(
             "input_schema": {"anyOf": [{"type": "null"}, {"$ref": "#/definitions/bucketSchema"}]},
             "feature_extractor": extractor,
         },
-    ) | {"_input_mapping": _object(INPUT_MAPPING, {"path": path_value})}
+    ) | {"_input_mapping": _input_mapping(source_fields)}
+
+
+def _input_mapping(source_fields: SourceFields | None) -> dict[str, Any]:
+    from schemakit.mappings._request import INPUT_MAPPING, INPUT_SOURCE_TYPES
+    from schemakit.mappings._resolver import VECTOR_SOURCE_TYPES
+
+    schema = _object(
+        INPUT_MAPPING,
+        {
+            "source_type": described(
+                {"type": "string", "enum": list(INPUT_SOURCE_TYPES)}, "How the input is read (default payload)."
+            ),
+            "path": _paths_of(source_fields),
+        },
+    )
+    # a vector mapping reads an array field (the contract checks nothing more of it)
+    schema["allOf"] = [
+        {
+            "if": {"type": "object", "required": ["source_type"], "properties": {"source_type": {"const": "vector"}}},
+            "then": {"properties": {"path": _paths_of(source_fields, VECTOR_SOURCE_TYPES)}},
+        }
+    ]
+    return schema
 
 
 def manifest_schema(*, draft: Draft = "7", extractors: Any = None, pipeline: Any = None) -> dict[str, Any]:
@@ -510,8 +553,12 @@ def manifest_schema(*, draft: Draft = "7", extractors: Any = None, pipeline: Any
         collection_ids = list(raw) if isinstance(raw, Mapping) else []
         for cid, found in resolution.collections.items():
             # a source that did not resolve has no known paths: its values stay any string
-            source_paths = list(paths.all_paths(found.input_def)) if found.input_def is not None else None
-            collections[cid] = _collection(registry, collection_ids, source_paths, rules=True)
+            source_fields = (
+                {".".join(segments): f.type for segments, f in paths.walk(found.input_def)}
+                if found.input_def is not None
+                else None
+            )
+            collections[cid] = _collection(registry, collection_ids, source_fields, rules=True)
     generic = _collection(registry, collection_ids, None, rules=True)
     definitions = _bucket_definitions("definitions")
     definitions["inputMapping"] = generic.pop("_input_mapping")
