@@ -22,7 +22,7 @@ from schemakit._contract.operators import missing_rows
 from schemakit._contract.paths import resolve
 from schemakit._contract.types import FIELD_TYPES
 from schemakit.backends._plan import Atom, Pushed, Refused, Row
-from schemakit.backends._sql import MAX_SEGMENTS, Dialect, all_of, any_of, fn, negation, truth
+from schemakit.backends._sql import MAX_SEGMENTS, DuckDBDialect, all_of, any_of, fn, negation, truth
 
 Test = Callable[[exp.Expression], exp.Expression]
 _EXACT_INT = 2**53
@@ -70,7 +70,7 @@ class _Column:
         self.kind = FIELD_TYPES[inner.type].filter_kind
 
 
-class Columns(Dialect):
+class Columns(DuckDBDialect):
     """DuckDB's typed columns: the same plumbing as the JSON dialects, other rows."""
 
     schema: SchemaDef | None = None

@@ -1,11 +1,12 @@
 """Filters as SQL over a JSON document column: PostgreSQL (jsonb), DuckDB (JSON) and SQLite (JSON1).
 
 One table, :data:`SQL_TABLE`, has a row per operator; the rows speak through
-a :class:`Dialect`, which knows how its engine reads a JSON value (its type,
-a member, the elements of an array, the scalar as text or number) and its
-string functions. Every leaf comparison is wrapped so that SQL's NULL becomes
-false (``COALESCE(..., FALSE)``): the expressions are two-valued, so NOT is
-plain negation. Values and keys are always bound parameters.
+a :class:`Dialect` (one subclass per engine, chosen by name from
+:data:`DIALECT_CLASSES`), which knows how its engine reads a JSON value (its
+type, a member, the elements of an array, the scalar as text or number) and
+its string functions. Every leaf comparison is wrapped so that SQL's NULL
+becomes false (``COALESCE(..., FALSE)``): the expressions are two-valued, so
+NOT is plain negation. Values and keys are always bound parameters.
 
 A path is read as :func:`schemakit._contract.paths.read` reads it: a name
 steps into an object, and into every object element of an array (fan-out, at
@@ -19,9 +20,10 @@ import functools
 import itertools
 import json
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, ClassVar, Literal, cast
 
 import sqlglot
 from sqlglot import exp
@@ -91,28 +93,6 @@ def negation(e: exp.Expression) -> exp.Expression:
     return exp.not_(exp.paren(e, copy=False) if isinstance(e, (exp.And, exp.Or)) else e, copy=False)
 
 
-_KINDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "postgres": {k: (k,) for k in ("object", "array", "string", "number", "boolean", "null")},
-    "sqlite": {
-        "object": ("object",),
-        "array": ("array",),
-        "string": ("text",),
-        "number": ("integer", "real"),
-        "boolean": ("true", "false"),
-        "null": ("null",),
-    },
-    "duckdb": {
-        "object": ("OBJECT",),
-        "array": ("ARRAY",),
-        "string": ("VARCHAR",),
-        "number": ("BIGINT", "UBIGINT", "DOUBLE", "HUGEINT"),
-        "boolean": ("BOOLEAN",),
-        "null": ("NULL",),
-    },
-}
-"""What each engine's JSON type function answers for each kind of JSON value."""
-
-
 @dataclass(frozen=True)
 class Handle:
     """A JSON value in the query: ``root`` read at ``path`` (SQLite), or ``root`` itself (``path`` None)."""
@@ -122,10 +102,28 @@ class Handle:
 
 
 @dataclass
-class Dialect:
-    """One engine's way of reading JSON and comparing strings; ``params`` collects the bound values."""
+class Dialect(ABC):
+    """One engine's way of reading JSON and comparing strings; ``params`` collects the bound values.
 
-    name: DialectName
+    Each engine is a subclass that overrides only where it differs: what the base does is what at
+    least two engines share, and what all three do differently is abstract here.
+    """
+
+    name: ClassVar[DialectName]
+    kinds: ClassVar[Mapping[Kind, tuple[str, ...]]]
+    """What the engine's JSON type function answers for each kind of JSON value."""
+    marker: ClassVar[re.Pattern[str]]
+    """How a named placeholder ``sk<n>`` reads once sqlglot has rendered it in the engine's SQL."""
+    paramstyle: ClassVar[str]
+    """The positional placeholder the engine's driver binds."""
+    exact_int_bound: ClassVar[int | None] = _INT64
+    """Integers outside ``[-bound, bound)`` do not compare exactly (None: any integer does)."""
+    prefilters: ClassVar[bool] = False
+    """Whether plans AND a cheap indexable superset in front of the exact test (see the prefilters below)."""
+    regex_refusal: ClassVar[str | None] = None
+    """Why the engine's regular expressions cannot stand for RE2's, or None where they can."""
+    substring_function: ClassVar[str] = "strpos"
+
     column: exp.Expression
     params: dict[str, Any] = field(default_factory=dict)
     counter: itertools.count[int] = field(default_factory=itertools.count)
@@ -165,27 +163,27 @@ class Dialect:
                 return f"the list index {s!r} (an index reads differently from a key in the engine's JSON paths)"
             if "\x00" in s:
                 return "a NUL character in a key"
-            if self.name == "sqlite" and not (s.isascii() and s.isprintable()):
-                # SQLite before 3.45 compares keys as written: json.dumps spells "é" as "\\u00e9"
-                return (
-                    f"the key {s!r} may be stored escaped (non-ASCII or control characters), "
-                    "which SQLite's JSON path does not match"
-                )
-            if self.name != "postgres" and ('"' in s or "\\" in s):
-                return f"the key {s!r} holds a quote or backslash, which the engine's JSON path cannot spell"
+            problem = self.key_problem(s)
+            if problem is not None:
+                return problem
+        return None
+
+    def key_problem(self, key: str) -> str | None:
+        """Why the engine's JSON path cannot spell ``key``, or None."""
+        if '"' in key or "\\" in key:
+            return f"the key {key!r} holds a quote or backslash, which the engine's JSON path cannot spell"
         return None
 
     def value_problem(self, value: Any) -> str | None:
         """Why the engine cannot hold ``value`` as a parameter, or None."""
+        bound = self.exact_int_bound
         stack = [value]
         while stack:
             v = stack.pop()
             if isinstance(v, str) and "\x00" in v:
                 return "a NUL character in a value"
-            if isinstance(v, int) and not isinstance(v, bool):
-                bound = 2**53 if self.name == "duckdb" else _INT64
-                if not -bound <= v < bound and self.name != "postgres":
-                    return f"the integer {v} is beyond what the engine compares exactly"
+            if isinstance(v, int) and not isinstance(v, bool) and bound is not None and not -bound <= v < bound:
+                return f"the integer {v} is beyond what the engine compares exactly"
             if isinstance(v, (list, tuple)):
                 stack.extend(v)
             if isinstance(v, dict):
@@ -196,51 +194,34 @@ class Dialect:
     # A handle is a static path from the document (one engine call reads it, however deep), or an
     # array element the query is iterating (SQLite: its ``fullkey``; DuckDB and PostgreSQL: the value).
     def doc(self) -> Handle:
-        return Handle(self.column, () if self.name == "postgres" else "$")
+        return Handle(self.column, "$")
 
     def child(self, h: Handle, key: str) -> Handle:
-        if self.name == "postgres":
-            assert isinstance(h.path, tuple)
-            return Handle(h.root, (*h.path, key))
         step = '."' + key + '"'
         if isinstance(h.path, str):
             return Handle(h.root, h.path + step)
-        if self.name == "duckdb":
-            return Handle(h.root, "$" + step)
-        assert h.path is not None
-        return Handle(h.root, exp.DPipe(this=h.path, expression=self.param(step)))
+        return self.element_child(h, step)
+
+    @abstractmethod
+    def element_child(self, h: Handle, step: str) -> Handle:
+        """The member ``step`` (a JSON path step) of an array element the query is iterating."""
 
     def _path(self, h: Handle) -> exp.Expression:
         assert isinstance(h.path, (str, exp.Expression))
         return self.param(h.path) if isinstance(h.path, str) else h.path
 
-    def _keys(self, h: Handle) -> list[exp.Expression]:
-        assert isinstance(h.path, tuple)
-        return [self.param(k, "TEXT") for k in h.path]
-
     def node(self, h: Handle) -> exp.Expression:
         """The JSON value itself (PostgreSQL and DuckDB)."""
-        if self.name == "postgres":
-            return fn("jsonb_extract_path", h.root, *self._keys(h)) if h.path else h.root
         return fn("json_extract", h.root, self._path(h)) if h.path is not None else h.root
 
     def type_name(self, h: Handle) -> exp.Expression:
-        if self.name == "postgres":
-            return fn("jsonb_typeof", self.node(h))
         if h.path is None:
             return fn("json_type", h.root)
         return fn("json_type", h.root, self._path(h))
 
     def is_kind(self, h: Handle, kind: Kind) -> exp.Expression:
-        names = _KINDS[self.name][kind]
+        names = self.kinds[kind]
         t = self.type_name(h)
-        if self.name == "duckdb" and kind == "null" and h.path is None:
-            # DuckDB's JSON[] reads a null element as SQL NULL
-            return truth(
-                any_of(
-                    [exp.Is(this=h.root, expression=exp.Null()), exp.EQ(this=t, expression=exp.Literal.string("NULL"))]
-                )
-            )
         test: exp.Expression
         if len(names) == 1:
             test = exp.EQ(this=t, expression=exp.Literal.string(names[0]))
@@ -250,55 +231,27 @@ class Dialect:
 
     def present(self, h: Handle) -> exp.Expression:
         """Whether the value exists (a JSON null exists)."""
-        if self.name == "postgres":
-            return exp.Not(this=exp.Is(this=self.node(h), expression=exp.Null()))
-        if self.name == "duckdb" and h.path is None:
-            return exp.Not(this=exp.Is(this=h.root, expression=exp.Null()))
         return exp.Not(this=exp.Is(this=self.type_name(h), expression=exp.Null()))
 
     def _guarded(self, h: Handle, kind: Kind, value: exp.Expression) -> exp.Expression:
         return exp.Case(ifs=[exp.If(this=self.is_kind(h, kind), true=value)])
 
+    @abstractmethod
     def _scalar(self, h: Handle) -> exp.Expression:
         """The scalar as the engine's text (PostgreSQL, DuckDB) or SQL value (SQLite), unguarded."""
-        if self.name == "postgres":
-            if h.path:
-                return fn("jsonb_extract_path_text", h.root, *self._keys(h))
-            return fn("jsonb_extract_path_text", fn("jsonb_build_array", h.root), exp.Literal.string("0"))
-        if self.name == "sqlite":
-            return fn("json_extract", h.root, self._path(h))
-        path = self._path(h) if h.path is not None else exp.Literal.string("$")
-        return fn("json_extract_string", h.root, path)
 
     def text(self, h: Handle) -> exp.Expression:
         """The string value (NULL when it is no string)."""
         return self._guarded(h, "string", self._scalar(h))
 
     def number(self, h: Handle) -> exp.Expression:
-        raw = self._guarded(h, "number", self._scalar(h))
-        if self.name == "postgres":
-            return exp.Cast(this=raw, to=data_type("NUMERIC", dialect="postgres"))
-        if self.name == "sqlite":
-            return raw
-        return exp.Cast(this=raw, to=data_type("DOUBLE"))
+        return self._guarded(h, "number", self._scalar(h))
 
     def number_param(self, value: int | float) -> exp.Expression:
-        if self.name == "postgres":
-            return self.param(repr(value) if isinstance(value, float) else str(value), "NUMERIC")
-        if self.name == "duckdb":
-            return self.param(float(value), "DOUBLE")
         return self.param(value)
 
     def boolean(self, h: Handle) -> exp.Expression:
         """1 for true, 0 for false, NULL for anything else (so booleans order as Python's do)."""
-        if self.name == "sqlite":
-            t = self.type_name(h)
-            return exp.Case(
-                ifs=[
-                    exp.If(this=exp.EQ(this=t, expression=exp.Literal.string("true")), true=exp.Literal.number(1)),
-                    exp.If(this=exp.EQ(this=t, expression=exp.Literal.string("false")), true=exp.Literal.number(0)),
-                ]
-            )
         raw = self._scalar(h)
         return self._guarded(
             h,
@@ -315,80 +268,39 @@ class Dialect:
         The element scan sits behind a CASE on the value's type, so a row whose value is no array
         never runs it: most values are scalars, and a scan per row would dominate the query.
         """
-        a = self.alias()
-        scan: exp.Expression
-        if self.name == "sqlite":
-            src = exp.Table(
-                this=fn("json_each", h.root, self._path(h)), alias=exp.TableAlias(this=exp.to_identifier(a))
-            )
-            inner = Handle(h.root, exp.column("fullkey", table=a))
-            scan = exp.Exists(
-                this=sqlglot.select(exp.Literal.number(1)).from_(src, copy=False).where(body(inner), copy=False)
-            )
-        elif self.name == "postgres":
-            src = exp.Table(
-                this=fn("jsonb_array_elements", self.node(h)),
-                alias=exp.TableAlias(this=exp.to_identifier(a), columns=[exp.to_identifier("v")]),
-            )
-            scan = exp.Exists(
-                this=sqlglot.select(exp.Literal.number(1))
-                .from_(src, copy=False)
-                .where(body(Handle(exp.column("v", table=a), ())), copy=False)
-            )
-        else:
-            # a lambda over the list, not a correlated subquery: DuckDB runs it vectorized
-            items = exp.Cast(this=self.node(h), to=data_type("JSON[]", dialect="duckdb"))
-            test = exp.Lambda(this=body(Handle(exp.column(a))), expressions=[exp.to_identifier(a)])
-            scan = truth(fn("list_bool_or", fn("list_transform", items, test)))
+        scan = self._scan(h, self.alias(), body)
         return exp.Case(ifs=[exp.If(this=self.is_kind(h, "array"), true=scan)], default=exp.false())
+
+    @abstractmethod
+    def _scan(self, h: Handle, a: str, body: Pred) -> exp.Expression:
+        """Whether some element of ``h`` (known to be an array) satisfies ``body``, the scan aliased ``a``."""
 
     # -- strings --
     def casefold(self, t: exp.Expression) -> exp.Expression | None:
         """The engine's exact ``str.casefold`` of ``t``, where it has one (SQLite, through register_sqlite)."""
-        return fn("sk_casefold", t) if self.name == "sqlite" else None
+        return None
 
     def is_ascii(self, t: exp.Expression) -> exp.Expression:
-        if self.name == "duckdb":
-            return exp.EQ(this=fn("strlen", t), expression=fn("length", t))
         return exp.EQ(this=fn("octet_length", t), expression=fn("length", t))
 
     def string_param(self, s: str) -> exp.Expression:
-        return self.param(s, "TEXT") if self.name == "postgres" else self.param(s)
+        return self.param(s)
 
     def ordered_text(self, t: exp.Expression) -> exp.Expression:
         """``t`` compared by code point, as Python compares strings."""
-        if self.name == "postgres":
-            return exp.Collate(this=t, expression=exp.Identifier(this="C", quoted=True))
         return t
 
     def has_substring(self, t: exp.Expression, needle: exp.Expression) -> exp.Expression:
-        f = "instr" if self.name == "sqlite" else "strpos"
-        return exp.GT(this=fn(f, t, needle), expression=exp.Literal.number(0))
+        return exp.GT(this=fn(self.substring_function, t, needle), expression=exp.Literal.number(0))
 
     def has_prefix(self, t: exp.Expression, needle: str) -> exp.Expression:
-        if self.name == "sqlite":
-            return exp.EQ(
-                this=fn("substr", t, exp.Literal.number(1), exp.Literal.number(len(needle))),
-                expression=self.param(needle),
-            )
         return fn("starts_with", t, self.string_param(needle))
 
-    def has_suffix(self, t: exp.Expression, needle: str) -> exp.Expression:
-        if self.name == "sqlite":
-            return exp.EQ(this=fn("substr", t, exp.Literal.number(-len(needle))), expression=self.param(needle))
-        if self.name == "duckdb":
-            return fn("ends_with", t, self.param(needle))
-        return exp.EQ(this=fn("right", t, exp.Literal.number(len(needle))), expression=self.string_param(needle))
+    @abstractmethod
+    def has_suffix(self, t: exp.Expression, needle: str) -> exp.Expression: ...
 
     def regex(self, t: exp.Expression, pattern: str, fold: bool) -> exp.Expression | None:
         """An exact RE2 search, where the engine runs RE2 (DuckDB natively, SQLite through register_sqlite)."""
-        if self.name == "sqlite":
-            return fn("sk_iregexp" if fold else "regexp", self.param(pattern), t)
-        if self.name == "duckdb":
-            args = [t, self.param(pattern)]
-            if fold:
-                args.append(exp.Literal.string("i"))
-            return fn("regexp_matches", *args)
         return None
 
     # -- reading a path the way paths.read does --
@@ -422,6 +334,219 @@ class Dialect:
     def candidates(self, segments: tuple[str, ...], pred: Pred) -> exp.Expression:
         """Whether some candidate (each found value, and the elements of each found list) satisfies ``pred``."""
         return self.found(segments, lambda h: any_of([pred(h), self.elements(h, pred)]))
+
+
+class PostgresDialect(Dialect):
+    """PostgreSQL's jsonb: a path is the tuple of its keys, bound as text; numbers compare as NUMERIC."""
+
+    name = "postgres"
+    kinds: ClassVar[Mapping[Kind, tuple[str, ...]]] = {
+        "object": ("object",),
+        "array": ("array",),
+        "string": ("string",),
+        "number": ("number",),
+        "boolean": ("boolean",),
+        "null": ("null",),
+    }
+    marker = re.compile(r"%\(sk(\d+)\)s")
+    paramstyle = "%s"
+    exact_int_bound = None
+    prefilters = True
+    regex_refusal = "the engine's regular expressions are not RE2 (PostgreSQL reads \\b as a backspace)"
+
+    def key_problem(self, key: str) -> str | None:
+        return None  # keys are bound parameters of jsonb_extract_path, never spelled in a path
+
+    def doc(self) -> Handle:
+        return Handle(self.column, ())
+
+    def child(self, h: Handle, key: str) -> Handle:
+        assert isinstance(h.path, tuple)
+        return Handle(h.root, (*h.path, key))
+
+    def element_child(self, h: Handle, step: str) -> Handle:
+        raise AssertionError("a PostgreSQL handle is always a tuple of keys")  # pragma: no cover
+
+    def _keys(self, h: Handle) -> list[exp.Expression]:
+        assert isinstance(h.path, tuple)
+        return [self.param(k, "TEXT") for k in h.path]
+
+    def node(self, h: Handle) -> exp.Expression:
+        return fn("jsonb_extract_path", h.root, *self._keys(h)) if h.path else h.root
+
+    def type_name(self, h: Handle) -> exp.Expression:
+        return fn("jsonb_typeof", self.node(h))
+
+    def present(self, h: Handle) -> exp.Expression:
+        return exp.Not(this=exp.Is(this=self.node(h), expression=exp.Null()))
+
+    def _scalar(self, h: Handle) -> exp.Expression:
+        if h.path:
+            return fn("jsonb_extract_path_text", h.root, *self._keys(h))
+        return fn("jsonb_extract_path_text", fn("jsonb_build_array", h.root), exp.Literal.string("0"))
+
+    def number(self, h: Handle) -> exp.Expression:
+        return exp.Cast(this=super().number(h), to=data_type("NUMERIC", dialect="postgres"))
+
+    def number_param(self, value: int | float) -> exp.Expression:
+        return self.param(repr(value) if isinstance(value, float) else str(value), "NUMERIC")
+
+    def _scan(self, h: Handle, a: str, body: Pred) -> exp.Expression:
+        src = exp.Table(
+            this=fn("jsonb_array_elements", self.node(h)),
+            alias=exp.TableAlias(this=exp.to_identifier(a), columns=[exp.to_identifier("v")]),
+        )
+        return exp.Exists(
+            this=sqlglot.select(exp.Literal.number(1))
+            .from_(src, copy=False)
+            .where(body(Handle(exp.column("v", table=a), ())), copy=False)
+        )
+
+    def string_param(self, s: str) -> exp.Expression:
+        return self.param(s, "TEXT")
+
+    def ordered_text(self, t: exp.Expression) -> exp.Expression:
+        return exp.Collate(this=t, expression=exp.Identifier(this="C", quoted=True))
+
+    def has_suffix(self, t: exp.Expression, needle: str) -> exp.Expression:
+        return exp.EQ(this=fn("right", t, exp.Literal.number(len(needle))), expression=self.string_param(needle))
+
+
+class DuckDBDialect(Dialect):
+    """DuckDB's JSON: array elements are JSON values of a lambda; numbers compare as DOUBLE, RE2 is native."""
+
+    name = "duckdb"
+    kinds: ClassVar[Mapping[Kind, tuple[str, ...]]] = {
+        "object": ("OBJECT",),
+        "array": ("ARRAY",),
+        "string": ("VARCHAR",),
+        "number": ("BIGINT", "UBIGINT", "DOUBLE", "HUGEINT"),
+        "boolean": ("BOOLEAN",),
+        "null": ("NULL",),
+    }
+    marker = re.compile(r"\$sk(\d+)")
+    paramstyle = "?"
+    exact_int_bound = 2**53  # compared as DOUBLE
+
+    def element_child(self, h: Handle, step: str) -> Handle:
+        return Handle(h.root, "$" + step)
+
+    def is_kind(self, h: Handle, kind: Kind) -> exp.Expression:
+        if kind == "null" and h.path is None:
+            # DuckDB's JSON[] reads a null element as SQL NULL
+            t = self.type_name(h)
+            return truth(
+                any_of(
+                    [exp.Is(this=h.root, expression=exp.Null()), exp.EQ(this=t, expression=exp.Literal.string("NULL"))]
+                )
+            )
+        return super().is_kind(h, kind)
+
+    def present(self, h: Handle) -> exp.Expression:
+        if h.path is None:
+            return exp.Not(this=exp.Is(this=h.root, expression=exp.Null()))
+        return super().present(h)
+
+    def _scalar(self, h: Handle) -> exp.Expression:
+        path = self._path(h) if h.path is not None else exp.Literal.string("$")
+        return fn("json_extract_string", h.root, path)
+
+    def number(self, h: Handle) -> exp.Expression:
+        return exp.Cast(this=super().number(h), to=data_type("DOUBLE"))
+
+    def number_param(self, value: int | float) -> exp.Expression:
+        return self.param(float(value), "DOUBLE")
+
+    def _scan(self, h: Handle, a: str, body: Pred) -> exp.Expression:
+        # a lambda over the list, not a correlated subquery: DuckDB runs it vectorized
+        items = exp.Cast(this=self.node(h), to=data_type("JSON[]", dialect="duckdb"))
+        test = exp.Lambda(this=body(Handle(exp.column(a))), expressions=[exp.to_identifier(a)])
+        return truth(fn("list_bool_or", fn("list_transform", items, test)))
+
+    def is_ascii(self, t: exp.Expression) -> exp.Expression:
+        return exp.EQ(this=fn("strlen", t), expression=fn("length", t))
+
+    def has_suffix(self, t: exp.Expression, needle: str) -> exp.Expression:
+        return fn("ends_with", t, self.param(needle))
+
+    def regex(self, t: exp.Expression, pattern: str, fold: bool) -> exp.Expression | None:
+        args = [t, self.param(pattern)]
+        if fold:
+            args.append(exp.Literal.string("i"))
+        return fn("regexp_matches", *args)
+
+
+class SQLiteDialect(Dialect):
+    """SQLite's JSON1: an array element is its ``fullkey`` path; casefold and RE2 come from register_sqlite."""
+
+    name = "sqlite"
+    kinds: ClassVar[Mapping[Kind, tuple[str, ...]]] = {
+        "object": ("object",),
+        "array": ("array",),
+        "string": ("text",),
+        "number": ("integer", "real"),
+        "boolean": ("true", "false"),
+        "null": ("null",),
+    }
+    marker = re.compile(r":sk(\d+)")
+    paramstyle = "?"
+    substring_function = "instr"
+
+    def key_problem(self, key: str) -> str | None:
+        if not (key.isascii() and key.isprintable()):
+            # SQLite before 3.45 compares keys as written: json.dumps spells "é" as "\\u00e9"
+            return (
+                f"the key {key!r} may be stored escaped (non-ASCII or control characters), "
+                "which SQLite's JSON path does not match"
+            )
+        return super().key_problem(key)
+
+    def element_child(self, h: Handle, step: str) -> Handle:
+        assert h.path is not None
+        return Handle(h.root, exp.DPipe(this=h.path, expression=self.param(step)))
+
+    def _scalar(self, h: Handle) -> exp.Expression:
+        return fn("json_extract", h.root, self._path(h))
+
+    def boolean(self, h: Handle) -> exp.Expression:
+        t = self.type_name(h)
+        return exp.Case(
+            ifs=[
+                exp.If(this=exp.EQ(this=t, expression=exp.Literal.string("true")), true=exp.Literal.number(1)),
+                exp.If(this=exp.EQ(this=t, expression=exp.Literal.string("false")), true=exp.Literal.number(0)),
+            ]
+        )
+
+    def _scan(self, h: Handle, a: str, body: Pred) -> exp.Expression:
+        src = exp.Table(this=fn("json_each", h.root, self._path(h)), alias=exp.TableAlias(this=exp.to_identifier(a)))
+        inner = Handle(h.root, exp.column("fullkey", table=a))
+        return exp.Exists(
+            this=sqlglot.select(exp.Literal.number(1)).from_(src, copy=False).where(body(inner), copy=False)
+        )
+
+    def casefold(self, t: exp.Expression) -> exp.Expression | None:
+        return fn("sk_casefold", t)
+
+    def has_prefix(self, t: exp.Expression, needle: str) -> exp.Expression:
+        return exp.EQ(
+            this=fn("substr", t, exp.Literal.number(1), exp.Literal.number(len(needle))),
+            expression=self.param(needle),
+        )
+
+    def has_suffix(self, t: exp.Expression, needle: str) -> exp.Expression:
+        return exp.EQ(this=fn("substr", t, exp.Literal.number(-len(needle))), expression=self.param(needle))
+
+    def regex(self, t: exp.Expression, pattern: str, fold: bool) -> exp.Expression | None:
+        return fn("sk_iregexp" if fold else "regexp", self.param(pattern), t)
+
+
+DIALECT_CLASSES: Mapping[DialectName, type[Dialect]] = {
+    "postgres": PostgresDialect,
+    "duckdb": DuckDBDialect,
+    "sqlite": SQLiteDialect,
+}
+"""The engine each ``dialect=`` name plans for."""
+DIALECTS: tuple[DialectName, ...] = tuple(DIALECT_CLASSES)
 
 
 # -- what a candidate equals --------------------------------------------------------------------------
@@ -492,7 +617,7 @@ def _plain_scalar(value: Any, fold: bool) -> bool:
 
 def _contained(d: Dialect, segments: tuple[str, ...], values: list[Any], fold: bool) -> exp.Expression | None:
     """``doc @> ...`` OR-ed over every spelling of ``segments = v`` for each of ``values``, or None."""
-    if d.name != "postgres" or len(segments) > _PREFILTER_SEGMENTS or not values:
+    if not d.prefilters or len(segments) > _PREFILTER_SEGMENTS or not values:
         return None
     if not all(_plain_scalar(v, fold) for v in values):
         return None
@@ -512,7 +637,7 @@ _JSONPATH_TESTS = {"gt": ">", "lt": "<", "gte": ">=", "lte": "<=", "starts_with"
 def _path_exists(d: Dialect, segments: tuple[str, ...], operator: str, value: Any) -> exp.Expression | None:
     """``jsonb_path_exists`` in lax mode: it steps through objects and arrays and unwraps at least as far
     as schemakit reads, and compares within one type, so it holds wherever the condition does."""
-    if d.name != "postgres" or len(segments) > _PREFILTER_SEGMENTS:
+    if not d.prefilters or len(segments) > _PREFILTER_SEGMENTS:
         return None
     path = "lax $" + "".join("." + json.dumps(s) for s in segments) + f" ? (@ {_JSONPATH_TESTS[operator]} $v)"
     return fn(
@@ -525,7 +650,7 @@ def _path_exists(d: Dialect, segments: tuple[str, ...], operator: str, value: An
 
 def _substring_or_member(d: Dialect, segments: tuple[str, ...], needle: str) -> exp.Expression | None:
     """A string that holds ``needle`` or a list with an element holding it: lax ``like_regex`` on a literal pattern."""
-    if d.name != "postgres" or len(segments) > _PREFILTER_SEGMENTS:
+    if not d.prefilters or len(segments) > _PREFILTER_SEGMENTS:
         return None
     # in PostgreSQL's regular expressions a backslash before a non-alphanumeric character is that character
     pattern = "".join(c if c.isalnum() else "\\" + c for c in needle)
@@ -644,12 +769,8 @@ def _affix(kind: Literal["prefix", "suffix"]) -> Row:
 
 
 def _row_regex(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
-    if d.name == "postgres":
-        return Pushed(
-            d.candidates(a.segments, lambda h: d.is_kind(h, "string")),
-            False,
-            "the engine's regular expressions are not RE2 (PostgreSQL reads \\b as a backspace)",
-        )
+    if d.regex_refusal is not None:
+        return Pushed(d.candidates(a.segments, lambda h: d.is_kind(h, "string")), False, d.regex_refusal)
     return Pushed(d.candidates(a.segments, lambda h: truth(d.regex(d.text(h), a.value, a.fold) or exp.null())))
 
 
@@ -702,13 +823,28 @@ def _checked_row(row: Row) -> Row:
     return checked
 
 
-_MARKERS = {
-    "postgres": re.compile(r"%\(sk(\d+)\)s"),
-    "duckdb": re.compile(r"\$sk(\d+)"),
-    "sqlite": re.compile(r":sk(\d+)"),
+def _json_layout(cls: type[Dialect], column: exp.Expression, schema: Any) -> Dialect:
+    d = cls(column)
+    d.table = {name: _checked_row(row) for name, row in SQL_TABLE.items()}
+    return d
+
+
+def _columns_layout(cls: type[Dialect], column: exp.Expression, schema: Any) -> Dialect:
+    if cls is not DuckDBDialect or schema is None:
+        raise ValueError("layout='columns' is DuckDB's typed columns: it needs dialect='duckdb' and a schema")
+    from schemakit.backends._columns import COLUMNS_TABLE, Columns
+    from schemakit.backends._polars import _schema_def
+
+    d = Columns(column)
+    d.schema = _schema_def(schema)
+    d.table = COLUMNS_TABLE
+    return d
+
+
+_LAYOUTS: Mapping[str, Callable[[type[Dialect], exp.Expression, Any], Dialect]] = {
+    "json": _json_layout,
+    "columns": _columns_layout,
 }
-_PARAMSTYLE = {"postgres": "%s", "duckdb": "?", "sqlite": "?"}
-DIALECTS: tuple[DialectName, ...] = ("postgres", "duckdb", "sqlite")
 
 
 def to_sql(
@@ -721,32 +857,21 @@ def to_sql(
     layout: Literal["json", "columns"] = "json",
 ) -> Plan:
     """A SQL plan for ``f`` over the JSON document column ``column`` (see ``docs/backends.md``)."""
-    if dialect not in DIALECTS:
+    if dialect not in DIALECTS:  # a tuple test, so that an unhashable argument is refused the same way
         raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}, found {dialect!r}")
-    d: Dialect
-    if layout == "columns":
-        if dialect != "duckdb" or schema is None:
-            raise ValueError("layout='columns' is DuckDB's typed columns: it needs dialect='duckdb' and a schema")
-        from schemakit.backends._columns import COLUMNS_TABLE, Columns
-        from schemakit.backends._polars import _schema_def
-
-        d = Columns(dialect, exp.column(column, quoted=True))
-        d.schema = _schema_def(schema)
-        d.table = COLUMNS_TABLE
-    elif layout == "json":
-        d = Dialect(dialect, exp.column(column, quoted=True))
-        d.table = {name: _checked_row(row) for name, row in SQL_TABLE.items()}
-    else:
+    make = _LAYOUTS.get(layout) if isinstance(layout, str) else None
+    if make is None:
         raise ValueError(f"layout must be 'json' or 'columns', found {layout!r}")
+    d = make(DIALECT_CLASSES[dialect], exp.column(column, quoted=True), schema)
     where: exp.Expression
     where, residual, issues, parts = build(d, f, context)
-    sql = where.sql(dialect=dialect, copy=False)  # the tree is ours alone: copying it doubles the cost
+    sql = where.sql(dialect=d.name, copy=False)  # the tree is ours alone: copying it doubles the cost
     order: list[Any] = []
 
     def marker(m: re.Match[str]) -> str:
         order.append(d.params[f"sk{m[1]}"])
-        return _PARAMSTYLE[dialect]
+        return d.paramstyle
 
-    sql = _MARKERS[dialect].sub(marker, sql)
+    sql = d.marker.sub(marker, sql)
     target = f"sql:{dialect}" + (":columns" if layout == "columns" else "")
     return Plan(target, residual, issues, parts, where=sql, params=tuple(order))
