@@ -224,7 +224,7 @@ def resolved(node: Node, context: Any) -> Node:
 
 def _pinned(node: Node, fold: bool) -> Node:
     """A residual item that keeps its case mode wherever it lands (the residual's root folds case, as any root)."""
-    return node if fold else And((node,), case_sensitive=False)
+    return node if fold else And((node,), case_sensitive=True)
 
 
 def build(target: Target[E], f: Any, context: Any = None) -> tuple[E, Filter | None, list[Issue], tuple[Part, ...]]:

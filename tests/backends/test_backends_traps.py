@@ -19,6 +19,12 @@ TRAPS: list[tuple[str, Any, list[dict[str, Any]], list[int]]] = [
     ("casefold: the Kelvin sign folds to k", 'status = "k"', [{"status": "\u212a"}, {"status": "x"}], [0]),
     ("case-sensitive stays exact", 'CASE SENSITIVE (status = "a")', [{"status": "A"}, {"status": "a"}], [1]),
     (
+        "a case-sensitive condition sent to the residual stays case-sensitive there",
+        'CASE SENSITIVE (`métier` = "a" AND `x[0]` = "b")',
+        [{"métier": "A", "x": ["b"]}, {"métier": "a", "x": ["b"]}, {"métier": "a", "x": ["B"]}],
+        [1],
+    ),
+    (
         "NOT over a missing or null field keeps the record",
         'NOT (status = "active")',
         [{"status": "active"}, {}, {"status": None}],
