@@ -149,7 +149,10 @@ def _refuse(why: str) -> Row:
 
 
 def _row_exists(m: Mongo, a: Atom) -> Pushed[Query] | Refused:
-    return Pushed({_key(a): {"$exists": bool(a.value)}})
+    present = {_key(a): {"$exists": True}}
+    # NOT EXISTS is the negation of the presence test: {"a.b": {"$exists": false}} over a list of
+    # objects is not that in mongomock (it holds when some element lacks b)
+    return Pushed(present if a.value else {"$nor": [present]})
 
 
 def _row_is_null(m: Mongo, a: Atom) -> Pushed[Query] | Refused:

@@ -32,6 +32,12 @@ TRAPS: list[tuple[str, Any, list[dict[str, Any]], list[int]]] = [
     ),
     ("ne holds on a missing field", 'status != "active"', [{"status": "active"}, {}], [1]),
     (
+        "NOT EXISTS over a list of objects: no element has the key",
+        "items.sku NOT EXISTS",
+        [{"items": [{}, {"sku": "a"}]}, {"items": [{}, {}]}, {"items": []}, {}],
+        [1, 2, 3],
+    ),
+    (
         "nin is no element in (not Qdrant's any element not in)",
         'tags NOT IN ["a"]',
         [{"tags": ["a", "b"]}, {"tags": ["b"]}, {}],
