@@ -19,7 +19,7 @@ from typing import Any
 from schemakit._contract import semantics
 from schemakit._contract.operators import missing_rows
 from schemakit._contract.paths import is_index
-from schemakit.backends._plan import Atom, Plan, Pushed, Refused, Row, build
+from schemakit.backends._plan import Atom, Plan, Pushed, Refused, Row, any_equal, build
 
 Query = dict[str, Any]
 _EXACT_FLOAT = 2**53
@@ -95,13 +95,7 @@ def _row_eq(m: Mongo, a: Atom) -> Pushed[Query] | Refused:
 
 
 def _row_in(m: Mongo, a: Atom) -> Pushed[Query] | Refused:
-    parts = []
-    for option in a.value:
-        got = m.equal(_key(a), option, a.fold)
-        if isinstance(got, str):
-            return Refused(got)
-        parts.append(got)
-    return Pushed(m.any_of(parts))
+    return any_equal(m, a.value, lambda option: m.equal(_key(a), option, a.fold))
 
 
 _OPS = {"gt": "$gt", "lt": "$lt", "gte": "$gte", "lte": "$lte"}

@@ -93,6 +93,17 @@ class Target(Protocol[E]):
         ...
 
 
+def any_equal(target: Target[E], options: Any, equal: Callable[[Any], E | str]) -> Pushed[E] | Refused:
+    """``in`` as the OR of one equality per option, for a target whose equality row answers exactly or refuses."""
+    parts: list[E] = []
+    for option in options:
+        got = equal(option)
+        if isinstance(got, str):
+            return Refused(got)
+        parts.append(got)
+    return Pushed(target.any_of(parts))
+
+
 @dataclass(frozen=True)
 class Part:
     """One line of :meth:`Plan.explain`: a condition or group, and what became of it."""

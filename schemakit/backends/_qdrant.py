@@ -18,7 +18,7 @@ from typing import Any
 from schemakit._contract import semantics
 from schemakit._contract.operators import missing_rows
 from schemakit._contract.paths import is_index
-from schemakit.backends._plan import Atom, Plan, Pushed, Refused, Row, build
+from schemakit.backends._plan import Atom, Plan, Pushed, Refused, Row, any_equal, build
 from schemakit.backends._sql import MAX_SEGMENTS
 
 _FLOAT_EXACT = 2**53
@@ -103,13 +103,7 @@ def _row_eq(q: Qdrant, a: Atom) -> Pushed[Any] | Refused:
 
 
 def _row_in(q: Qdrant, a: Atom) -> Pushed[Any] | Refused:
-    parts = []
-    for option in a.value:
-        got = q.equal(a.segments, option, a.fold)
-        if isinstance(got, str):
-            return Refused(got)
-        parts.append(got)
-    return Pushed(q.any_of(parts))
+    return any_equal(q, a.value, lambda option: q.equal(a.segments, option, a.fold))
 
 
 _RANGE = {"gt": "gt", "lt": "lt", "gte": "gte", "lte": "lte"}
