@@ -211,10 +211,12 @@ def _nameable_in_msgspec(case: Case, obj: Any, code: str) -> bool:
 EXPRESSIBLE = ("type_mismatch", "enum_mismatch", "missing_required_field")
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+# a schema with no metadata field can produce none of the expressible codes: nothing to reject there
+REJECTING = [c for c in CASES if set(possible_codes(c.schema)) & set(EXPRESSIBLE)]
+
+
+@pytest.mark.parametrize("case", REJECTING, ids=lambda c: c.name)
 def test_models_reject_what_a_type_can_express(case: Case, module_dir: Path) -> None:
-    if not set(possible_codes(case.schema)) & set(EXPRESSIBLE):
-        pytest.skip("no metadata field: none of the codes can be produced")
     strategy = invalid_objects(case.schema, codes=EXPRESSIBLE)
     modules = {t: _module(module_dir, case, t) for t in LOADERS}
     checked: list[str] = []
