@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 from collections.abc import Iterator
@@ -69,3 +70,38 @@ def test_dask_agrees_with_the_row_validator_on_random_schemas(client: Any, tmp_p
         files.append((str(path), pq.read_table(path).to_pylist()))
     report = validate_dataset([p for p, _ in files], compiled, engine="dask", client=client)
     assert_dataset_agrees(compiled, files, report)
+
+
+def test_the_command_line_on_dask_reports_as_the_local_engine_with_keys_across_every_format(
+    client: Any, tmp_path: Path
+) -> None:
+    from test_cli_support import TIMING_LINE, assert_no_traceback, run
+
+    bucket = {
+        "bucket_schema": {"properties": {"sku": {"type": "string", "required": True}, "price": {"type": "number"}}},
+        "unique_key": {"fields": ["sku"]},
+    }
+    (tmp_path / "bucket.json").write_text(json.dumps(bucket))
+    # a key repeats within a Parquet file, between a JSON Lines file and a later Parquet file (which the
+    # run reads second), and between a CSV file and the first Parquet file
+    (tmp_path / "a.jsonl").write_text('{"sku": "j"}\n{"sku": "a"}\n')
+    pq.write_table(pa.table({"sku": ["a", "b", None, "b"], "price": [1.0, 2.0, 3.0, 4.0]}), tmp_path / "b.parquet")
+    (tmp_path / "c.csv").write_text("sku,price\nc,1\nb,x\n")
+    pq.write_table(pa.table({"sku": ["j", "k"], "price": [5.0, 6.0]}), tmp_path / "d.parquet")
+    files = ["a.jsonl", "b.parquet", "c.csv", "d.parquet"]
+    local = run("validate", "bucket.json", *files, cwd=tmp_path)
+    on_dask = run(
+        "validate", "bucket.json", *files, "--engine", "dask", "--scheduler", client.scheduler.address, cwd=tmp_path
+    )
+    assert_no_traceback(on_dask)
+    assert (on_dask.code, TIMING_LINE.sub("", on_dask.out)) == (local.code, TIMING_LINE.sub("", local.out))
+    assert "b.parquet:1: /sku: duplicate_unique_key: unique key (sku='a') repeats the object at a.jsonl:2" in local.out
+    assert "d.parquet:1: /sku: duplicate_unique_key: unique key (sku='j') repeats the object at a.jsonl:1" in local.out
+    assert "c.csv:2: /sku: duplicate_unique_key" in local.out
+    assert "b.parquet:4: /sku: duplicate_unique_key" in local.out
+    # with columnar files only too
+    alone = ["b.parquet", "d.parquet"]
+    assert TIMING_LINE.sub(
+        "", run("validate", "bucket.json", *alone, "--engine", "dask", "--scheduler", client.scheduler.address,
+                cwd=tmp_path).out
+    ) == TIMING_LINE.sub("", run("validate", "bucket.json", *alone, cwd=tmp_path).out)

@@ -7,12 +7,15 @@ report format, ``--max-issues``, ``--fail-fast`` and unique keys across files wo
 row is reported as ``file:row``, 1-based, where a JSON Lines object is ``file:line``.
 
 ``--engine dask`` validates the columnar files of the run on a Dask cluster (``--scheduler ADDRESS``, or
-a local cluster of processes); a unique key is then checked across those files by the cluster.
+a local cluster of processes); a unique key is still checked here, over the files' key columns, against
+every other input of the run, so the report is the local engine's.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 from schemakit._issues import Issue
@@ -51,8 +54,13 @@ def local_chunks(
     batch_rows: int = 65536,
     *,
     row_groups: tuple[int, ...] | None = None,
+    judged: dict[int, list[Issue]] | None = None,
 ) -> Iterator[Chunk]:
-    """The chunks of one columnar file (or of some row groups of a Parquet file), a record batch each."""
+    """The chunks of one columnar file (or of some row groups of a Parquet file), a record batch each.
+
+    ``judged`` holds issues by row already found elsewhere (on a Dask cluster): the file is then read
+    here only for its unique-key values, and only the key columns of a Parquet file.
+    """
     from schemakit.datasets._dataset import _unreadable
     from schemakit.datasets._formats import UnreadableFile
     from schemakit.datasets._read import Unit, arrow_batches, csv_batches, nested_csv_fields
@@ -63,7 +71,7 @@ def local_chunks(
     names = compiled.unique_key_fields
     try:
         if fmt == "csv":
-            for name in nested_csv_fields(compiled.schema):
+            for name in nested_csv_fields(compiled.schema) if judged is None else ():
                 issue = Issue(
                     "nested_field_in_csv",
                     (name,),
@@ -77,10 +85,15 @@ def local_chunks(
             )
         else:
             unit = Unit(0, str(source.path), fmt, row_groups)
-            blocks = ((b, None, None, None) for b in arrow_batches(unit, batch_rows))
+            columns = list(names) if judged is not None else None
+            blocks = ((b, None, None, None) for b in arrow_batches(unit, batch_rows, columns=columns))
+        first = 0
         for batch, rows_of, forced, csv_block in blocks:
-            _valid, found = check_batch(compiled, batch, rows_of=rows_of, forced=forced)
-            issues_at = dict(found)
+            if judged is None:
+                issues_at = dict(check_batch(compiled, batch, rows_of=rows_of, forced=forced)[1])
+            else:
+                issues_at = {r - first: judged[r] for r in range(first, first + batch.num_rows) if r in judged}
+            first += batch.num_rows
             keys: list[Any] = [None] * batch.num_rows
             if key_of is not None:
                 if csv_block is not None:
@@ -96,7 +109,8 @@ def local_chunks(
             ]
             yield Chunk(batch.num_rows, batch.num_rows, 0, findings)
     except UnreadableFile as exc:
-        yield Chunk(0, 0, 0, [Finding(-1, 1, (_unlocated(_unreadable(label, str(exc))),), None)])
+        if judged is None:  # otherwise the cluster has reported it
+            yield Chunk(0, 0, 0, [Finding(-1, 1, (_unlocated(_unreadable(label, str(exc))),), None)])
 
 
 def _unit_chunks(compiled: Any, source: DataSource, fmt: str, row_groups: tuple[int, ...] | None) -> list[Chunk]:
@@ -138,13 +152,24 @@ def parallel_chunks(
 
 
 def dask_chunks(
-    compiled: Any, sources: list[DataSource], scheduler: str | None
-) -> Iterator[tuple[DataSource, Chunk]]:
-    """The columnar files of a run validated together on Dask, as one chunk per file."""
-    from schemakit.datasets import validate_dataset
+    compiled: Any, sources: list[tuple[DataSource, str]], scheduler: str | None, *, keys_here: bool
+) -> dict[int, Iterable[Chunk]]:
+    """The columnar files of a run validated together on Dask: their chunks, by position in ``sources``.
 
-    report = validate_dataset(
-        [str(s.path) for s in sources], compiled, engine="dask", scheduler=scheduler, max_issues=2**62
+    With ``keys_here`` the cluster leaves repeated unique keys to this process, which reads each file's key
+    columns as the run reaches it.
+    """
+    from schemakit.datasets._dataset import dataset_report
+
+    # absolute: a worker's working directory is not this process's
+    paths = [os.path.abspath(str(s.path)) for s, _ in sources]
+    report = dataset_report(
+        paths,
+        compiled,
+        engine="dask",
+        scheduler=scheduler,
+        max_issues=2**62,
+        duplicates=not keys_here,
     )
     by_file: dict[str, dict[int, list[Issue]]] = {}
     whole: dict[str, list[Issue]] = {}
@@ -154,12 +179,18 @@ def dask_chunks(
             by_file.setdefault(file, {}).setdefault(rest[0], []).append(_unlocated(issue, 2))
         else:
             whole.setdefault(file, []).append(_unlocated(issue))
-    for source, counts in zip(sources, report.files, strict=True):
-        label = str(source.path)
-        findings = [Finding(-1, 1, (issue,), None) for issue in whole.get(label, [])]
+    out: dict[int, Iterable[Chunk]] = {}
+    for position, ((source, fmt), label, counts) in enumerate(zip(sources, paths, report.files, strict=True)):
+        notes = [Finding(-1, 1, (issue,), None) for issue in whole.get(label, [])]
         rows = by_file.get(label, {})
-        findings.extend(Finding(row, row + 1, tuple(issues), None) for row, issues in sorted(rows.items()))
-        yield source, Chunk(counts.rows, counts.rows, 0, findings)
+        if keys_here:
+            head = [Chunk(0, 0, 0, notes)] if notes else []
+            # read lazily, as the run reaches the file: a file's key findings are never all in memory at once
+            out[position] = chain(head, local_chunks(compiled, source, fmt, judged=rows)) if counts.rows else head
+            continue
+        findings = notes + [Finding(row, row + 1, tuple(issues), None) for row, issues in sorted(rows.items())]
+        out[position] = [Chunk(counts.rows, counts.rows, 0, findings)]
+    return out
 
 
 def in_order(
@@ -177,12 +208,7 @@ def in_order(
     """
     formats = [columnar_format(s) for s in sources]
     if engine == "dask":
-        remote = [s for s, f in zip(sources, formats, strict=True) if f is not None]
-        rest = [s for s, f in zip(sources, formats, strict=True) if f is None]
-        if remote:
-            yield from dask_chunks(compiled, remote, scheduler)
-        if rest:
-            yield from others(rest)
+        yield from _dask_in_order(compiled, sources, formats, others, scheduler)
         return
     run: list[DataSource] = []
     columnar: list[tuple[DataSource, str]] = []
@@ -199,6 +225,36 @@ def in_order(
         columnar.append((source, fmt))
     if columnar:
         yield from _columnar(compiled, columnar, jobs)
+    if run:
+        yield from others(run)
+
+
+def _dask_in_order(
+    compiled: Any,
+    sources: list[DataSource],
+    formats: list[str | None],
+    others: Callable[[list[DataSource]], Iterable[tuple[DataSource, Chunk]]],
+    scheduler: str | None,
+) -> Iterator[tuple[DataSource, Chunk]]:
+    """The columnar files judged on the cluster first, then every chunk in command-line order.
+
+    In command-line order, the first of two objects with one unique key is the one the local engine keeps.
+    """
+    remote = [(s, f) for s, f in zip(sources, formats, strict=True) if f is not None]
+    # keys are checked here, as for every other input: one key store for the whole run, and the local
+    # engine's messages (the key's value, the first object's file:row), which the cluster's digests lack
+    judged = dask_chunks(compiled, remote, scheduler, keys_here=bool(compiled.unique_key_fields))
+    position = 0
+    run: list[DataSource] = []
+    for source, fmt in zip(sources, formats, strict=True):
+        if fmt is None:
+            run.append(source)
+            continue
+        if run:
+            yield from others(run)
+            run = []
+        yield from ((source, chunk) for chunk in judged.pop(position))
+        position += 1
     if run:
         yield from others(run)
 

@@ -284,9 +284,12 @@ _READERS = {"parquet": _arrow_unit, "ipc": _arrow_unit, "csv": _csv_unit, "jsonl
 def scan_unit(
     compiled: CompiledSchema, unit: Unit, label: str, batch_rows: int, max_issues: int, partitions: int = PARTITIONS
 ) -> UnitResult:
-    """Phase 1: validate one unit; its unique-key records come back in ``partitions`` digest partitions."""
+    """Phase 1: validate one unit; its unique-key records come back in ``partitions`` digest partitions.
+
+    ``partitions=0`` collects no key records: the caller checks keys across rows itself.
+    """
     tally = Tally(max_issues)
-    keys = KeyCollector(compiled, unit.index, partitions) if compiled.unique_key_fields else None
+    keys = KeyCollector(compiled, unit.index, partitions) if compiled.unique_key_fields and partitions else None
     fmt: str | None = unit.fmt
     try:
         _READERS[unit.fmt](compiled, unit, label, tally, keys, batch_rows)
@@ -362,14 +365,14 @@ class _Spill:
 
 
 def _run_local(
-    compiled: CompiledSchema, work: list[tuple[Unit, str]], batch_rows: int, max_issues: int
+    compiled: CompiledSchema, work: list[tuple[Unit, str]], batch_rows: int, max_issues: int, duplicates: bool = True
 ) -> tuple[list[UnitResult], list[Duplicates]]:
     results: list[UnitResult] = []
     dups: list[Duplicates] = []
-    spill = _Spill() if compiled.unique_key_fields else None
+    spill = _Spill() if compiled.unique_key_fields and duplicates else None
     try:
         for unit, label in work:
-            result = scan_unit(compiled, unit, label, batch_rows, max_issues)
+            result = scan_unit(compiled, unit, label, batch_rows, max_issues, PARTITIONS if duplicates else 0)
             if spill is not None and result.keys is not None:
                 spill.add(result.keys)
             result.keys = None
@@ -391,10 +394,15 @@ def _partition(result: UnitResult, p: int) -> Records:
 
 
 def _run_dask(
-    compiled: CompiledSchema, work: list[tuple[Unit, str]], batch_rows: int, max_issues: int, client: Any
+    compiled: CompiledSchema,
+    work: list[tuple[Unit, str]],
+    batch_rows: int,
+    max_issues: int,
+    client: Any,
+    duplicates: bool = True,
 ) -> tuple[list[UnitResult], list[Duplicates]]:
     # a digest partition per worker thread: fewer, larger transfers than the local engine's spill files
-    partitions = max(1, min(PARTITIONS, sum(client.nthreads().values())))
+    partitions = max(1, min(PARTITIONS, sum(client.nthreads().values()))) if duplicates else 0
     [schema_future] = client.scatter([compiled], broadcast=True, hash=False)
     futures = [
         client.submit(scan_unit, schema_future, unit, label, batch_rows, max_issues, partitions, pure=False)
@@ -403,7 +411,7 @@ def _run_dask(
     summaries = [client.submit(_summary, f, pure=False) for f in futures]
     dup_futures = []
     if compiled.unique_key_fields:
-        for p in range(partitions):
+        for p in range(partitions):  # none without duplicates
             parts = [client.submit(_partition, f, p, pure=False) for f in futures]
             dup_futures.append(client.submit(find_duplicates, max_issues, *parts, pure=False))
     results: list[UnitResult] = client.gather(summaries)
@@ -549,6 +557,35 @@ def validate_dataset(
     scheduler at ``scheduler`` (``"tcp://host:8786"``), one task per file or Parquet row group; the report
     is the local engine's. A file that cannot be read is an ``unreadable_file`` issue, never an exception.
     """
+    return dataset_report(
+        paths,
+        bucket_schema,
+        unique_key=unique_key,
+        engine=engine,
+        client=client,
+        scheduler=scheduler,
+        batch_rows=batch_rows,
+        max_issues=max_issues,
+    )
+
+
+def dataset_report(
+    paths: Any,
+    bucket_schema: Any,
+    *,
+    unique_key: Any = None,
+    engine: str = "local",
+    client: Any = None,
+    scheduler: str | None = None,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    max_issues: int = DEFAULT_MAX_ISSUES,
+    duplicates: bool = True,
+) -> DatasetReport:
+    """:func:`validate_dataset`; ``duplicates=False`` leaves repeated keys to the caller.
+
+    Each row still gets its own key issues (a missing key field); only the check across rows is left
+    out, for a caller that holds the keys of other inputs too (the command line, mixing formats).
+    """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, found {engine!r}")
     if isinstance(batch_rows, bool) or not isinstance(batch_rows, int) or batch_rows < 1:
@@ -572,9 +609,9 @@ def validate_dataset(
         formats.append(fmt)
         work.extend((unit, path) for unit in units)
     if engine == "dask":
-        results, dups = _with_client(client, scheduler, compiled, work, batch_rows, max_issues)
+        results, dups = _with_client(client, scheduler, compiled, work, batch_rows, max_issues, duplicates)
     else:
-        results, dups = _run_local(compiled, work, batch_rows, max_issues)
+        results, dups = _run_local(compiled, work, batch_rows, max_issues, duplicates)
     results = sorted([*early, *results], key=lambda r: (r.unit.index, r.unit.first_row))
     report = _assemble(compiled, files, formats, results, dups, max_issues)
     if glob_issues:
@@ -594,9 +631,10 @@ def _with_client(
     work: list[tuple[Unit, str]],
     batch_rows: int,
     max_issues: int,
+    duplicates: bool = True,
 ) -> tuple[list[UnitResult], list[Duplicates]]:
     if client is not None:
-        return _run_dask(compiled, work, batch_rows, max_issues, client)
+        return _run_dask(compiled, work, batch_rows, max_issues, client, duplicates)
     try:
         import distributed
     except ImportError as exc:
@@ -604,7 +642,7 @@ def _with_client(
     make: Any = distributed.Client
     own = make(scheduler) if scheduler is not None else make(processes=True)
     try:
-        return _run_dask(compiled, work, batch_rows, max_issues, own)
+        return _run_dask(compiled, work, batch_rows, max_issues, own, duplicates)
     finally:
         own.close()
 

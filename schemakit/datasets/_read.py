@@ -68,14 +68,18 @@ def _rebatch(batches: Iterator[pa.RecordBatch], batch_rows: int) -> Iterator[pa.
             yield batch.slice(start, batch_rows)
 
 
-def arrow_batches(unit: Unit, batch_rows: int) -> Iterator[pa.RecordBatch]:
-    """The record batches of a Parquet or IPC unit, at most ``batch_rows`` rows each."""
+def arrow_batches(unit: Unit, batch_rows: int, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
+    """The record batches of a Parquet or IPC unit, at most ``batch_rows`` rows each.
+
+    ``columns`` reads only those of a Parquet file's top-level columns (the ones it has); IPC gives all.
+    """
     try:
         if unit.fmt == "parquet":
             import pyarrow.parquet as pq
 
             pf = pq.ParquetFile(unit.path)
-            yield from pf.iter_batches(batch_size=batch_rows, row_groups=unit.row_groups)
+            chosen = None if columns is None else [c for c in columns if c in pf.schema_arrow.names]
+            yield from pf.iter_batches(batch_size=batch_rows, row_groups=unit.row_groups, columns=chosen)
         else:
             source = pa.memory_map(unit.path, "r")
             try:
