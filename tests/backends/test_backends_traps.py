@@ -43,6 +43,29 @@ TRAPS: list[tuple[str, Any, list[dict[str, Any]], list[int]]] = [
         [{"tags": ["a", "b"]}, {"tags": ["b"]}, {}],
         [1, 2],
     ),
+    (
+        "a list of lists is read one level deep (PostgreSQL's lax comparison would unwrap it again)",
+        "a >= 100",
+        [{"a": [[150]]}, {"a": [150]}, {"a": 150}],
+        [1, 2],
+    ),
+    ("a key through a list of lists reads nothing", "a.b = 1", [{"a": [[{"b": 1}]]}, {"a": [{"b": 1}]}], [1]),
+    (
+        "a list contains its elements, a string its substrings",
+        'CASE SENSITIVE (tags CONTAINS "leather")',
+        [{"tags": ["xleatherx"]}, {"tags": "xleatherx"}, {"tags": [["leather"]]}, {"tags": ["leather"]}],
+        [1, 3],
+    ),
+    (
+        "contains through a list of objects, one level deep",
+        'CASE SENSITIVE (m.t CONTAINS "le")',
+        [{"m": [{"t": "xlex"}]}, {"m": [[{"t": "le"}]]}, {"m": [{"t": ["le"]}]}],
+        [0, 2],
+    ),
+    ("a regular expression's . in contains is a plain character", 'CASE SENSITIVE (title CONTAINS "a.c")',
+     [{"title": "abc"}, {"title": "xa.cx"}], [1]),
+    ("text orders by code point", 'CASE SENSITIVE (title < "b")', [{"title": "é"}, {"title": "a"}, {"title": "B"}],
+     [1, 2]),
     ("1 equals 1.0", "age = 1", [{"age": 1.0}, {"age": True}, {"age": "1"}, {"age": 1}], [0, 3]),
     ("true is not 1", "age = true", [{"age": 1}, {"age": True}], [1]),
     ("ordering keeps to one kind", "age > 0", [{"age": True}, {"age": "5"}, {"age": 2}], [2]),
@@ -121,6 +144,19 @@ def test_trap(
     assert selected(engine, plan, records) == expected, plan.explain()
     if plan.exact:
         assert engine.ids(plan) == expected, plan.explain()
+
+
+@pytest.mark.parametrize("target", ["postgres", "duckdb", "sqlite"])
+@pytest.mark.parametrize("spec", ["a = 1", "a >= 1", 'CASE SENSITIVE (a CONTAINS "x")', 'CASE SENSITIVE (a = "x")'])
+def test_a_document_that_is_a_list_has_no_keys(targets: dict[str, tuple[Engine, Any]], target: str, spec: str) -> None:
+    # a JSON column may hold any JSON value; a key is read from an object only, as Filter.matches reads it
+    records: list[Any] = [[{"a": 1}, {"a": "x"}], {"a": 1}, {"a": "x"}, ["x"]]
+    f = parse_filter(spec)
+    expected = [i for i, r in enumerate(records) if f.matches(r)]
+    engine, translate = targets[target]
+    engine.load(records)
+    plan = translate(f)
+    assert selected(engine, plan, records) == expected and len(expected) == 1, plan.explain()
 
 
 def test_postgres_regex_goes_to_the_residual() -> None:
