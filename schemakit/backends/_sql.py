@@ -123,11 +123,15 @@ class Dialect(ABC):
     regex_refusal: ClassVar[str | None] = None
     """Why the engine's regular expressions cannot stand for RE2's, or None where they can."""
     substring_function: ClassVar[str] = "strpos"
+    reads_once: ClassVar[bool] = False
+    """Whether a JSON document's paths are read once, up front, for the whole condition (see finish)."""
 
     column: exp.Expression
     params: dict[str, Any] = field(default_factory=dict)
     counter: itertools.count[int] = field(default_factory=itertools.count)
     table: Mapping[str, Row] = field(default_factory=dict)
+    read_once: dict[str, int] | None = None
+    """With reads_once, on the JSON layout: each document path the condition reads, and its slot."""
 
     # -- plumbing --
     def param(self, value: Any, cast: str | None = None) -> exp.Expression:
@@ -303,6 +307,10 @@ class Dialect(ABC):
         """An exact RE2 search, where the engine runs RE2 (DuckDB natively, SQLite through register_sqlite)."""
         return None
 
+    def finish(self, where: exp.Expression) -> exp.Expression:
+        """The plan's condition as the engine receives it (DuckDB reads the document's values once first)."""
+        return where
+
     def path_test(
         self, segments: tuple[str, ...], test: str, value: Any = None, *, leaf: bool = True
     ) -> exp.Expression | None:
@@ -444,6 +452,10 @@ class PostgresDialect(Dialect):
         return all_of([truth(is_object), truth(found)])
 
 
+_DOC_VALUES = "schemakit_values"  # the lambda parameter holding the document's values: no column's name
+_WHOLE = exp.Literal.string("$")
+
+
 class DuckDBDialect(Dialect):
     """DuckDB's JSON: array elements are JSON values of a lambda; numbers compare as DOUBLE, RE2 is native."""
 
@@ -459,6 +471,33 @@ class DuckDBDialect(Dialect):
     marker = re.compile(r"\$sk(\d+)")
     paramstyle = "?"
     exact_int_bound = 2**53  # compared as DOUBLE
+
+    reads_once = True
+
+    def _read(self, h: Handle) -> Handle:
+        # Every DuckDB JSON function parses the whole document again, and a condition reads each path
+        # several times (its type, its value, the fan-out branches): one json_extract of every path the
+        # condition reads parses it once, and the tests then read small values. Three times faster.
+        if self.read_once is None or h.root is not self.column or not isinstance(h.path, str):
+            return h
+        # sqlglot numbers list elements from 0 and writes DuckDB's 1-based index
+        slot = self.read_once.setdefault(h.path, len(self.read_once))
+        return Handle(exp.Bracket(this=exp.column(_DOC_VALUES), expressions=[exp.Literal.number(slot)]), _WHOLE)
+
+    def node(self, h: Handle) -> exp.Expression:
+        return super().node(self._read(h))
+
+    def type_name(self, h: Handle) -> exp.Expression:
+        return super().type_name(self._read(h))
+
+    def finish(self, where: exp.Expression) -> exp.Expression:
+        if not self.read_once:
+            return where
+        paths = exp.Array(expressions=[self.param(p) for p in self.read_once])
+        values = exp.Array(expressions=[fn("json_extract", self.column, paths)])
+        body = exp.Lambda(this=where, expressions=[exp.to_identifier(_DOC_VALUES)])
+        read = exp.Bracket(this=fn("list_transform", values, body), expressions=[exp.Literal.number(0)])
+        return truth(read)
 
     def element_child(self, h: Handle, step: str) -> Handle:
         return Handle(h.root, "$" + step)
@@ -480,6 +519,7 @@ class DuckDBDialect(Dialect):
         return super().present(h)
 
     def _scalar(self, h: Handle) -> exp.Expression:
+        h = self._read(h)
         path = self._path(h) if h.path is not None else exp.Literal.string("$")
         return fn("json_extract_string", h.root, path)
 
@@ -906,6 +946,8 @@ def _checked_row(row: Row) -> Row:
 def _json_layout(cls: type[Dialect], column: exp.Expression, schema: Any) -> Dialect:
     d = cls(column)
     d.table = {name: _checked_row(row) for name, row in SQL_TABLE.items()}
+    if cls.reads_once:
+        d.read_once = {}
     return d
 
 
@@ -945,6 +987,7 @@ def to_sql(
     d = make(DIALECT_CLASSES[dialect], exp.column(column, quoted=True), schema)
     where: exp.Expression
     where, residual, issues, parts = build(d, f, context)
+    where = d.finish(where)
     sql = where.sql(dialect=d.name, copy=False)  # the tree is ours alone: copying it doubles the cost
     order: list[Any] = []
 
