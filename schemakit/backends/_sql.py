@@ -337,17 +337,21 @@ class Dialect(ABC):
     ) -> exp.Expression:
         if not segments:
             return pred(h)
-        key, rest = segments[0], segments[1:]
-
-        def into(node: Handle) -> exp.Expression:
-            c = self.child(node, key)
-            if rest or not presence:
-                return self._steps(c, rest, pred, presence)
-            return all_of([self.present(c), pred(c)])
-
         if top:
-            return into(h)
-        return any_of([into(h), self.elements(h, into)])
+            return self._into(h, segments, pred, presence)
+        return any_of([self._into(h, segments, pred, presence), self._fanned(h, segments, pred, presence)])
+
+    def _into(self, node: Handle, segments: tuple[str, ...], pred: Pred, presence: bool) -> exp.Expression:
+        """The rest of the reading from the value at ``node``'s first key."""
+        c = self.child(node, segments[0])
+        rest = segments[1:]
+        if rest or not presence:
+            return self._steps(c, rest, pred, presence)
+        return all_of([self.present(c), pred(c)])
+
+    def _fanned(self, h: Handle, segments: tuple[str, ...], pred: Pred, presence: bool) -> exp.Expression:
+        """The reading from each element of ``h``, where ``h`` is a list (false where it is not)."""
+        return self.elements(h, lambda node: self._into(node, segments, pred, presence))
 
     def candidates(self, segments: tuple[str, ...], pred: Pred) -> exp.Expression:
         """Whether some candidate (each found value, and the elements of each found list) satisfies ``pred``."""
@@ -486,6 +490,24 @@ class DuckDBDialect(Dialect):
 
     def node(self, h: Handle) -> exp.Expression:
         return super().node(self._read(h))
+
+    def _fanned(self, h: Handle, segments: tuple[str, ...], pred: Pred, presence: bool) -> exp.Expression:
+        if self.read_once is None or h.root is not self.column or not isinstance(h.path, str):
+            return super()._fanned(h, segments, pred, presence)
+        # A document path through a list reads nothing, so h can be a list to fan out through only
+        # where h's key reads nothing: the fan-out is tested on those rows alone, and h is read there,
+        # from the document (through a copy of the column, which _read leaves alone), never up front.
+        lazily = Handle(self.column.copy(), h.path)
+        key_read = self._read(self.child(h, segments[0])).root
+        return exp.Case(
+            ifs=[
+                exp.If(
+                    this=exp.Is(this=key_read, expression=exp.Null()),
+                    true=super()._fanned(lazily, segments, pred, presence),
+                )
+            ],
+            default=exp.false(),
+        )
 
     def type_name(self, h: Handle) -> exp.Expression:
         return super().type_name(self._read(h))
