@@ -8,7 +8,8 @@ and the metadata object; default 1,000,000) as JSON Lines, cached in
 SQLite (JSON text) and, capped
 at ``--qdrant-records`` (default 100,000), qdrant-client's local mode. Then,
 for the seed filter of docs/filters.md and four others, it times planning +
-execution + residual on each engine (after one untimed warm-up run), and the Python path (read each line,
+execution + residual on each engine (after one untimed warm-up run; the best of ``--repeat`` timings,
+default 3, as for the Python path), and the Python path (read each line,
 ``json.loads``, ``Filter.matches``) on the same records in the same run, and
 prints each engine's ratio to the Python path (over the same number of
 records). Each engine's count of matching records must equal the Python
@@ -286,6 +287,9 @@ def main() -> int:
     ap.add_argument("--qdrant-records", type=int, default=100_000)
     ap.add_argument("--pg", metavar="DSN", help="a PostgreSQL 15 to use instead of a throwaway cluster")
     ap.add_argument("--exactness", type=int, default=1_000, help="how many generated filters to plan per target")
+    ap.add_argument(
+        "--repeat", type=int, default=3, help="timings of each engine and of the Python path, the best kept"
+    )
     args = ap.parse_args()
     n = args.records
     nq = min(n, args.qdrant_records)
@@ -324,10 +328,10 @@ def main() -> int:
         for label, spec in FILTERS:
             f = parse_filter(spec)
             for limit in sorted({n, nq}):
-                python_times[(label, limit)] = timed(lambda f=f, limit=limit: python_path(path, f, limit))
+                python_times[(label, limit)] = timed(lambda f=f, limit=limit: python_path(path, f, limit), args.repeat)
             for name, run, limit in targets:
                 run(spec)  # warm-up: the engine's first query of a shape pays for its compilation
-                seconds, count = timed(lambda run=run, spec=spec: run(spec))
+                seconds, count = timed(lambda run=run, spec=spec: run(spec), args.repeat)
                 base, want = python_times[(label, limit)]
                 if count != want:
                     print(f"MISMATCH {name} {label}: {count} != {want}", file=sys.stderr)
@@ -341,7 +345,7 @@ def main() -> int:
         pg.execute("ANALYZE t")
         for label, spec in FILTERS:
             SqlTarget("PostgreSQL", "postgres", pg).run(spec)
-            seconds, count = timed(lambda spec=spec: SqlTarget("PostgreSQL", "postgres", pg).run(spec))
+            seconds, count = timed(lambda spec=spec: SqlTarget("PostgreSQL", "postgres", pg).run(spec), args.repeat)
             base, want = python_times[(label, n)]
             if count != want:
                 print(f"MISMATCH PostgreSQL+GIN {label}: {count} != {want}", file=sys.stderr)
