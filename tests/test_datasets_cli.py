@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.feather as feather
 import pyarrow.parquet as pq
 import pytest
-from test_cli_support import assert_no_traceback, run
+from test_cli_support import TIMING_LINE, assert_no_traceback, run
 
 BUCKET = {
     "bucket_schema": {
@@ -94,3 +94,14 @@ def test_an_input_format_given_reads_every_file_that_way(data: Path) -> None:
     result = run("validate", "bucket.json", "d.csv", "--input-format", "jsonl", cwd=data)
     assert_no_traceback(result)
     assert "d.csv:1: /: invalid_json" in result.out
+
+
+def test_the_dask_engine_reads_json_lines_here_without_a_cluster(data: Path) -> None:
+    # no columnar file: nothing goes to the scheduler, so an unreachable one is never contacted
+    on_dask = run(
+        "validate", "bucket.json", "d.jsonl", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9", cwd=data
+    )
+    local = run("validate", "bucket.json", "d.jsonl", cwd=data)
+    assert_no_traceback(on_dask)
+    assert (on_dask.code, TIMING_LINE.sub("", on_dask.out)) == (local.code, TIMING_LINE.sub("", local.out))
+    assert TIMING_LINE.sub("", on_dask.out) == "1 object checked in 1 file: all valid\n"

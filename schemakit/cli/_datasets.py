@@ -243,7 +243,8 @@ def _dask_in_order(
     remote = [(s, f) for s, f in zip(sources, formats, strict=True) if f is not None]
     # keys are checked here, as for every other input: one key store for the whole run, and the local
     # engine's messages (the key's value, the first object's file:row), which the cluster's digests lack
-    judged = dask_chunks(compiled, remote, scheduler, keys_here=bool(compiled.unique_key_fields))
+    # no columnar file, no cluster: JSON Lines and .json files are read here on either engine
+    judged = dask_chunks(compiled, remote, scheduler, keys_here=bool(compiled.unique_key_fields)) if remote else {}
     position = 0
     run: list[DataSource] = []
     for source, fmt in zip(sources, formats, strict=True):
