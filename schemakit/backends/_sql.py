@@ -546,6 +546,11 @@ class DuckDBDialect(Dialect):
         return fn("json_extract_string", h.root, path)
 
     def number(self, h: Handle) -> exp.Expression:
+        read = self._read(h)
+        if read.path is None or read.path is _WHOLE:
+            # a JSON value's own text casts to DOUBLE exactly where it is a number (DuckDB's json_type
+            # says BIGINT, UBIGINT, HUGEINT or DOUBLE): one cast instead of a type test and an extraction
+            return exp.TryCast(this=exp.Cast(this=read.root, to=data_type("VARCHAR")), to=data_type("DOUBLE"))
         return exp.Cast(this=super().number(h), to=data_type("DOUBLE"))
 
     def number_param(self, value: int | float) -> exp.Expression:
