@@ -478,12 +478,17 @@ class DuckDBDialect(Dialect):
 
     reads_once = True
 
+    def _from_document(self, h: Handle) -> bool:
+        """Whether ``h`` is a document path that the condition reads once (a copy of the column is not)."""
+        return self.read_once is not None and h.root is self.column and isinstance(h.path, str)
+
     def _read(self, h: Handle) -> Handle:
         # Every DuckDB JSON function parses the whole document again, and a condition reads each path
         # several times (its type, its value, the fan-out branches): one json_extract of every path the
         # condition reads parses it once, and the tests then read small values. Three times faster.
-        if self.read_once is None or h.root is not self.column or not isinstance(h.path, str):
+        if not self._from_document(h):
             return h
+        assert self.read_once is not None and isinstance(h.path, str)
         # sqlglot numbers list elements from 0 and writes DuckDB's 1-based index
         slot = self.read_once.setdefault(h.path, len(self.read_once))
         return Handle(exp.Bracket(this=exp.column(_DOC_VALUES), expressions=[exp.Literal.number(slot)]), _WHOLE)
@@ -492,7 +497,7 @@ class DuckDBDialect(Dialect):
         return super().node(self._read(h))
 
     def _fanned(self, h: Handle, segments: tuple[str, ...], pred: Pred, presence: bool) -> exp.Expression:
-        if self.read_once is None or h.root is not self.column or not isinstance(h.path, str):
+        if not self._from_document(h):
             return super()._fanned(h, segments, pred, presence)
         # A document path through a list reads nothing, so h can be a list to fan out through only
         # where h's key reads nothing: the fan-out is tested on those rows alone, and h is read there,
@@ -761,33 +766,17 @@ def _contained(d: Dialect, segments: tuple[str, ...], values: list[Any], fold: b
     )
 
 
-_JSONPATH_TESTS = {"gt": ">", "lt": "<", "gte": ">=", "lte": "<=", "starts_with": "starts with"}
-
-
-def _path_exists(d: Dialect, segments: tuple[str, ...], operator: str, value: Any) -> exp.Expression | None:
+def _prefix_exists(d: Dialect, segments: tuple[str, ...], prefix: str) -> exp.Expression | None:
     """``jsonb_path_exists`` in lax mode: it steps through objects and arrays and unwraps at least as far
-    as schemakit reads, and compares within one type, so it holds wherever the condition does."""
+    as schemakit reads, so a string starting with ``prefix`` there is a superset of the condition."""
     if not d.prefilters or len(segments) > _PREFILTER_SEGMENTS:
         return None
-    path = "lax $" + "".join("." + json.dumps(s) for s in segments) + f" ? (@ {_JSONPATH_TESTS[operator]} $v)"
+    path = "lax $" + "".join("." + json.dumps(s) for s in segments) + " ? (@ starts with $v)"
     return fn(
         "jsonb_path_exists",
         d.column,
         exp.Cast(this=d.param(path), to=data_type("jsonpath", "postgres", udt=True)),
-        exp.Cast(this=d.param(json.dumps({"v": value})), to=data_type("JSONB", dialect="postgres")),
-    )
-
-
-def _substring_or_member(d: Dialect, segments: tuple[str, ...], needle: str) -> exp.Expression | None:
-    """A string that holds ``needle`` or a list with an element holding it: lax ``like_regex`` on a literal pattern."""
-    if not d.prefilters or len(segments) > _PREFILTER_SEGMENTS:
-        return None
-    pattern = _literal_pattern(needle)
-    path = "lax $" + "".join("." + json.dumps(s) for s in segments) + f" ? (@ like_regex {json.dumps(pattern)})"
-    return fn(
-        "jsonb_path_exists",
-        d.column,
-        exp.Cast(this=d.param(path), to=data_type("jsonpath", "postgres", udt=True)),
+        exp.Cast(this=d.param(json.dumps({"v": prefix})), to=data_type("JSONB", dialect="postgres")),
     )
 
 
@@ -838,7 +827,7 @@ def _row_ordering(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
         return Pushed(query)
     if isinstance(v, (int, float)):
         found = d.candidates(a.segments, lambda h: truth(op(this=d.number(h), expression=d.number_param(v))))
-        return Pushed(_prefiltered(_path_exists(d, a.segments, a.operator, v), found))
+        return Pushed(found)
     if isinstance(v, str):
         if semantics.instant(v) is not None:
             return Pushed(
@@ -892,8 +881,7 @@ def _row_contains(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
         query = d.path_test(a.segments, member, needle, leaf=False)
         if query is not None:
             return Pushed(query)
-    pre = _substring_or_member(d, a.segments, needle) if isinstance(needle, str) and not a.fold else None
-    return Pushed(_prefiltered(pre, d.found(a.segments, test)), exact, why)
+    return Pushed(d.found(a.segments, test), exact, why)
 
 
 def _affix(kind: Literal["prefix", "suffix"]) -> Row:
@@ -904,7 +892,7 @@ def _affix(kind: Literal["prefix", "suffix"]) -> Row:
         check = d.has_prefix if kind == "prefix" else d.has_suffix
         if not a.fold:
             found = d.candidates(a.segments, lambda h: truth(check(d.text(h), needle)))
-            pre = _path_exists(d, a.segments, "starts_with", needle) if kind == "prefix" else None
+            pre = _prefix_exists(d, a.segments, needle) if kind == "prefix" else None
             return Pushed(_prefiltered(pre, found))
         folded = needle.casefold()
         if d.casefold(exp.null()) is not None:
