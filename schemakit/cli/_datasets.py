@@ -152,12 +152,13 @@ def parallel_chunks(
 
 
 def dask_chunks(
-    compiled: Any, sources: list[tuple[DataSource, str]], scheduler: str | None, *, keys_here: bool
+    compiled: Any, sources: list[tuple[DataSource, str]], scheduler: str | None
 ) -> dict[int, Iterable[Chunk]]:
     """The columnar files of a run validated together on Dask: their chunks, by position in ``sources``.
 
-    With ``keys_here`` the cluster leaves repeated unique keys to this process, which reads each file's key
-    columns as the run reaches it.
+    The cluster judges the rows; repeated unique keys are left to this process, which reads each file's key
+    columns as the run reaches it: one key store for the whole run, and the local engine's messages (the
+    key's value, the first object's file:row), which the cluster's digests lack.
     """
     from schemakit.datasets._dataset import dataset_report
 
@@ -169,7 +170,7 @@ def dask_chunks(
         engine="dask",
         scheduler=scheduler,
         max_issues=2**62,
-        duplicates=not keys_here,
+        duplicates=False,
     )
     by_file: dict[str, dict[int, list[Issue]]] = {}
     whole: dict[str, list[Issue]] = {}
@@ -183,7 +184,7 @@ def dask_chunks(
     for position, ((source, fmt), label, counts) in enumerate(zip(sources, paths, report.files, strict=True)):
         notes = [Finding(-1, 1, (issue,), None) for issue in whole.get(label, [])]
         rows = by_file.get(label, {})
-        if keys_here:
+        if compiled.unique_key_fields:
             head = [Chunk(0, 0, 0, notes)] if notes else []
             # read lazily, as the run reaches the file: a file's key findings are never all in memory at once
             out[position] = chain(head, local_chunks(compiled, source, fmt, judged=rows)) if counts.rows else head
@@ -241,10 +242,8 @@ def _dask_in_order(
     In command-line order, the first of two objects with one unique key is the one the local engine keeps.
     """
     remote = [(s, f) for s, f in zip(sources, formats, strict=True) if f is not None]
-    # keys are checked here, as for every other input: one key store for the whole run, and the local
-    # engine's messages (the key's value, the first object's file:row), which the cluster's digests lack
     # no columnar file, no cluster: JSON Lines and .json files are read here on either engine
-    judged = dask_chunks(compiled, remote, scheduler, keys_here=bool(compiled.unique_key_fields)) if remote else {}
+    judged = dask_chunks(compiled, remote, scheduler) if remote else {}
     position = 0
     run: list[DataSource] = []
     for source, fmt in zip(sources, formats, strict=True):
