@@ -132,6 +132,8 @@ class Dialect(ABC):
     table: Mapping[str, Row] = field(default_factory=dict)
     read_once: dict[str, int] | None = None
     """With reads_once, on the JSON layout: each document path the condition reads, and its slot."""
+    number_comparisons: dict[int, tuple[exp.Expression, Atom]] = field(default_factory=dict)
+    """Each path query ordering numbers, by the id of its expression: a dialect's all_of may fuse them."""
 
     # -- plumbing --
     def param(self, value: Any, cast: str | None = None) -> exp.Expression:
@@ -455,6 +457,69 @@ class PostgresDialect(Dialect):
         is_object = exp.EQ(this=fn("jsonb_typeof", self.column), expression=exp.Literal.string("object"))
         return all_of([truth(is_object), truth(found)])
 
+    def all_of(self, parts: list[exp.Expression]) -> exp.Expression:
+        return all_of(self._ranges_fused(parts))
+
+    def _ranges_fused(self, parts: list[exp.Expression]) -> list[exp.Expression]:
+        """``parts`` with each range (a lower and an upper bound on one path's numbers) read once where it can.
+
+        Each path query walks the document again, which is most of a range's cost. Instead the value at
+        the path is read with ``jsonb_object_field`` at every step, which finds a value only where every
+        step met an object: where that value is a number, schemakit's reading finds it and nothing else,
+        and jsonb compares numbers as NUMERIC. jsonb orders ``null``, the empty list, strings, numbers,
+        booleans, lists and objects in that order, so a failed lower bound leaves no candidate (a number
+        below it, a string, null, ``[]``); both bounds holding leave a number between them; and after a
+        failed upper bound only a list or an object (at least ``[null]``) needs the path queries, as does
+        a path that reads nothing there (a list on the way, or no such key).
+        """
+        groups: dict[tuple[str, ...], list[tuple[exp.Expression, Atom]]] = {}
+        order: list[exp.Expression | tuple[str, ...]] = []
+        for p in parts:
+            got = self.number_comparisons.get(id(p))
+            if got is None or got[0] is not p:
+                order.append(p)
+                continue
+            segments = got[1].segments
+            if segments not in groups:
+                groups[segments] = []
+                order.append(segments)
+            groups[segments].append(got)
+        ranges = {s for s, g in groups.items() if {_BOUND_SIDE[a.operator] for _, a in g} == {"lower", "upper"}}
+        if not ranges:
+            return parts
+
+        def read(segments: tuple[str, ...]) -> exp.Expression:
+            node = self.column
+            for key in segments:
+                node = fn("jsonb_object_field", node, self.param(key, "TEXT"))
+            return node
+
+        def bound(segments: tuple[str, ...], a: Atom) -> exp.Expression:
+            value = exp.Cast(this=self.param(json.dumps(a.value)), to=data_type("JSONB", dialect="postgres"))
+            return _COMPARE[a.operator](this=read(segments), expression=value)
+
+        out: list[exp.Expression] = []
+        for item in order:
+            if not isinstance(item, tuple):
+                out.append(item)
+            elif item not in ranges:
+                out.extend(q for q, _ in groups[item])
+            else:
+                group = groups[item]
+                below = [
+                    exp.If(this=negation(bound(item, a)), true=_false())
+                    for _, a in group
+                    if _BOUND_SIDE[a.operator] == "lower"
+                ]
+                within = all_of([bound(item, a) for _, a in group if _BOUND_SIDE[a.operator] == "upper"])
+                scalar = exp.LT(
+                    this=read(item),
+                    expression=exp.Cast(this=self.param("[null]"), to=data_type("JSONB", dialect="postgres")),
+                )
+                ifs = [*below, exp.If(this=within, true=_true()), exp.If(this=scalar, true=_false())]
+                out.append(exp.Case(ifs=ifs, default=all_of([q for q, _ in group])))
+        return out
+
 
 _DOC_VALUES = "schemakit_values"  # the lambda parameter holding the document's values: no column's name
 _WHOLE = exp.Literal.string("$")
@@ -757,12 +822,10 @@ def _contained(d: Dialect, segments: tuple[str, ...], values: list[Any], fold: b
     if not all(_plain_scalar(v, fold) for v in values):
         return None
     jsonb = data_type("JSONB", dialect="postgres")
+    # a list's one-element spelling arises twice (as the value, and as the key's list of one object)
+    docs = dict.fromkeys(json.dumps(doc) for v in values for doc in _containments(segments, v))
     return any_of(
-        [
-            exp.ArrayContainsAll(this=d.column, expression=exp.Cast(this=d.param(json.dumps(doc)), to=jsonb.copy()))
-            for v in values
-            for doc in _containments(segments, v)
-        ]
+        [exp.ArrayContainsAll(this=d.column, expression=exp.Cast(this=d.param(doc), to=jsonb.copy())) for doc in docs]
     )
 
 
@@ -812,6 +875,7 @@ def _row_in(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
 
 
 _COMPARE: dict[str, type[exp.Expression]] = {"gt": exp.GT, "lt": exp.LT, "gte": exp.GTE, "lte": exp.LTE}
+_BOUND_SIDE = {"gt": "lower", "gte": "lower", "lt": "upper", "lte": "upper"}
 
 
 def _row_ordering(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
@@ -824,6 +888,8 @@ def _row_ordering(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
         )
     query = _compared(d, a)
     if query is not None:
+        if isinstance(v, (int, float)):
+            d.number_comparisons[id(query)] = (query, a)
         return Pushed(query)
     if isinstance(v, (int, float)):
         found = d.candidates(a.segments, lambda h: truth(op(this=d.number(h), expression=d.number_param(v))))

@@ -13,13 +13,25 @@ import sqlite3
 from typing import Any
 
 import pytest
-from backends_support import CONTEXT, EXAMPLES, RECORDS, Engine, MongoEngine, QdrantEngine, SqlEngine, assert_guarantee
+from backends_support import (
+    CONTEXT,
+    DOMAIN,
+    EXAMPLES,
+    RECORDS,
+    Engine,
+    MongoEngine,
+    QdrantEngine,
+    SqlEngine,
+    assert_guarantee,
+)
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hst
 
 from schemakit import Filter
 from schemakit import strategies as st
 from schemakit._contract.operators import missing_rows
 from schemakit.backends import MONGO_TABLE, POLARS_TABLE, QDRANT_TABLE, SQL_TABLE, Plan, to_mongo, to_qdrant, to_sql
+from schemakit.filters import And, Condition, Node, Not
 
 Translate = Any
 
@@ -59,3 +71,38 @@ def test_engine_answers_then_residual_are_exactly_the_matching_records(
     check()
     # the differential run proves something only if the engines answered on their own often enough
     assert all(exact.get(e.name, 0) >= 50 for e, _ in targets), exact
+
+
+# Ranges on one field, where PostgreSQL reads the value once: bounds from the awkward values' numbers,
+# on both sides, in any order, alone or beside another condition, negated or not.
+NUMBERS = sorted({v for v in DOMAIN if isinstance(v, (int, float)) and not isinstance(v, bool)})
+
+
+@hst.composite
+def ranges(draw: hst.DrawFn) -> Filter:
+    field = draw(hst.sampled_from(["price", "metadata.price"]))
+    lower = draw(
+        hst.lists(hst.tuples(hst.sampled_from(["gt", "gte"]), hst.sampled_from(NUMBERS)), min_size=1, max_size=2)
+    )
+    upper = draw(
+        hst.lists(hst.tuples(hst.sampled_from(["lt", "lte"]), hst.sampled_from(NUMBERS)), min_size=1, max_size=2)
+    )
+    items: list[Node] = [Condition(field, op, v) for op, v in draw(hst.permutations(lower + upper))]
+    if draw(hst.booleans()):
+        items.insert(draw(hst.integers(0, len(items))), Condition("status", "exists", True))
+    node: Node = And(tuple(items))
+    if draw(hst.booleans()):
+        node = Not((node,))
+    return Filter(node)
+
+
+def test_ranges_on_one_field_answer_exactly(targets: list[tuple[Engine, Translate]]) -> None:
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(f=ranges(), records=RECORDS)
+    def check(f: Filter, records: list[dict[str, Any]]) -> None:
+        for engine, translate in targets[:3]:
+            engine.load(records)
+            plan = assert_guarantee(engine, translate, f, records)
+            assert plan is not None and plan.exact, plan.explain() if plan else f.to_text()
+
+    check()

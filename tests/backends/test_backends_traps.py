@@ -62,10 +62,18 @@ TRAPS: list[tuple[str, Any, list[dict[str, Any]], list[int]]] = [
         [{"m": [{"t": "xlex"}]}, {"m": [[{"t": "le"}]]}, {"m": [{"t": ["le"]}]}],
         [0, 2],
     ),
-    ("a regular expression's . in contains is a plain character", 'CASE SENSITIVE (title CONTAINS "a.c")',
-     [{"title": "abc"}, {"title": "xa.cx"}], [1]),
-    ("text orders by code point", 'CASE SENSITIVE (title < "b")', [{"title": "é"}, {"title": "a"}, {"title": "B"}],
-     [1, 2]),
+    (
+        "a regular expression's . in contains is a plain character",
+        'CASE SENSITIVE (title CONTAINS "a.c")',
+        [{"title": "abc"}, {"title": "xa.cx"}],
+        [1],
+    ),
+    (
+        "text orders by code point",
+        'CASE SENSITIVE (title < "b")',
+        [{"title": "é"}, {"title": "a"}, {"title": "B"}],
+        [1, 2],
+    ),
     ("1 equals 1.0", "age = 1", [{"age": 1.0}, {"age": True}, {"age": "1"}, {"age": 1}], [0, 3]),
     ("true is not 1", "age = true", [{"age": 1}, {"age": True}], [1]),
     ("ordering keeps to one kind", "age > 0", [{"age": True}, {"age": "5"}, {"age": 2}], [2]),
@@ -110,6 +118,61 @@ TRAPS: list[tuple[str, Any, list[dict[str, Any]], list[int]]] = [
         [0],
     ),
     ("text search finds words", 'title SEARCH "hello"', [{"title": "Hello, world"}, {"title": "hellos"}], [0]),
+    (
+        "a range on one field: each bound holds for some value, of the number kind only",
+        "a >= 100 AND a < 200",
+        # PostgreSQL reads the value once and orders jsonb values: each kind next to numbers, and the
+        # empty list, which sorts below null, lies on the far side of the lower bound
+        [
+            {"a": 150},
+            {"a": 100},
+            {"a": 200},
+            {"a": 99.5},
+            {"a": 250},
+            {"a": 150.0},
+            {"a": "150"},
+            {"a": True},
+            {"a": None},
+            {"a": []},
+            {"a": [150]},
+            {"a": [50, 250]},
+            {"a": [[150]]},
+            {"a": [None]},
+            {"a": {"b": 150}},
+            {},
+            {"a": [250]},
+            {"a": ["150", True]},
+        ],
+        [0, 1, 5, 10, 11],
+    ),
+    (
+        "a range through a list of objects, bounds met by different objects",
+        "m.a > 100 AND m.a <= 200 AND m.a > 0",
+        [
+            {"m": {"a": 150}},
+            {"m": [{"a": 150}]},
+            {"m": [{"a": 50}, {"a": 250}]},
+            {"m": {"a": [250, 150]}},
+            {"m": [[{"a": 150}]]},
+            {"m": {"a": 100}},
+            {"m": {"a": 200}},
+            {"m": [{"a": 300}]},
+            {"m": [{}, {"a": 101}]},
+        ],
+        [0, 1, 2, 3, 6, 8],
+    ),
+    (
+        "two bounds on one side are not a range: other kinds order past them",
+        "a > 0 AND a >= 1 OR b < 5 AND b <= 4",
+        [{"a": True}, {"a": {"x": 1}}, {"a": [5]}, {"a": 2}, {"b": "x"}, {"b": None}, {"b": []}, {"b": 3}],
+        [2, 3, 7],
+    ),
+    (
+        "a range under NOT keeps what the range does not hold for",
+        "NOT (a >= 100 AND a < 200)",
+        [{"a": 150}, {"a": 250}, {"a": "150"}, {}, {"a": [50, 250]}, {"a": [250]}, {"a": []}],
+        [1, 2, 3, 5, 6],
+    ),
 ]
 
 
@@ -147,7 +210,9 @@ def test_trap(
 
 
 @pytest.mark.parametrize("target", ["postgres", "duckdb", "sqlite"])
-@pytest.mark.parametrize("spec", ["a = 1", "a >= 1", 'CASE SENSITIVE (a CONTAINS "x")', 'CASE SENSITIVE (a = "x")'])
+@pytest.mark.parametrize(
+    "spec", ["a = 1", "a >= 1", "a >= 1 AND a < 2", 'CASE SENSITIVE (a CONTAINS "x")', 'CASE SENSITIVE (a = "x")']
+)
 def test_a_document_that_is_a_list_has_no_keys(targets: dict[str, tuple[Engine, Any]], target: str, spec: str) -> None:
     # a JSON column may hold any JSON value; a key is read from an object only, as Filter.matches reads it
     records: list[Any] = [[{"a": 1}, {"a": "x"}], {"a": 1}, {"a": "x"}, ["x"]]
