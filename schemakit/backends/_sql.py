@@ -250,6 +250,10 @@ class Dialect(ABC):
         """The string value (NULL when it is no string)."""
         return self._guarded(h, "string", self._scalar(h))
 
+    def text_equals(self, h: Handle, s: str) -> exp.Expression:
+        """Whether the value is the string ``s``."""
+        return truth(exp.EQ(this=self.text(h), expression=self.string_param(s)))
+
     def number(self, h: Handle) -> exp.Expression:
         return self._guarded(h, "number", self._scalar(h))
 
@@ -559,7 +563,23 @@ class DuckDBDialect(Dialect):
         return Handle(exp.Bracket(this=exp.column(_DOC_VALUES), expressions=[exp.Literal.number(slot)]), _WHOLE)
 
     def node(self, h: Handle) -> exp.Expression:
-        return super().node(self._read(h))
+        read = self._read(h)
+        return read.root if read.path is _WHOLE else super().node(read)
+
+    def text_equals(self, h: Handle, s: str) -> exp.Expression:
+        read = self._read(h)
+        if read.path is not None and read.path is not _WHOLE:
+            return super().text_equals(h, s)
+        # DuckDB writes every JSON value it extracts anew, and a string always the same way (its
+        # to_json's way): comparing that text is one string comparison, where a type test and an
+        # extraction would parse the value twice
+        spelled = fn("to_json", exp.Cast(this=self.param(s), to=data_type("VARCHAR")))
+        return truth(
+            exp.EQ(
+                this=exp.Cast(this=read.root, to=data_type("VARCHAR")),
+                expression=exp.Cast(this=spelled, to=data_type("VARCHAR")),
+            )
+        )
 
     def _fanned(self, h: Handle, segments: tuple[str, ...], pred: Pred, presence: bool) -> exp.Expression:
         if not self._from_document(h):
@@ -765,7 +785,7 @@ def _equals(d: Dialect, value: Any, fold: bool) -> tuple[Pred, bool, str] | str:
         if semantics.instant(value) is not None:
             return (lambda h: d.is_kind(h, "string")), False, "a date compares as an instant in any spelling"
         if not fold:
-            return (lambda h: truth(exp.EQ(this=d.text(h), expression=d.string_param(value)))), True, ""
+            return (lambda h: d.text_equals(h, value)), True, ""
         folded = value.casefold()
 
         def engine_fold(h: Handle) -> exp.Expression:

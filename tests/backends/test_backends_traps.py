@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
 import pytest
 from backends_support import Engine, MongoEngine, QdrantEngine, SqlEngine, selected
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hst
 
 from schemakit import parse_filter
 from schemakit.backends import polars_frame, to_mongo, to_polars, to_qdrant, to_sql
-from schemakit.filters import Condition, Filter
+from schemakit.filters import And, Condition, Filter
 
 # (what it guards, filter, records, the indexes of the records that match)
 TRAPS: list[tuple[str, Any, list[dict[str, Any]], list[int]]] = [
@@ -273,3 +276,44 @@ def test_polars_trap(trap: str, spec: str, records: Any, expected: Any) -> None:
     plan = to_polars(f, schema=POLARS_SCHEMA)
     mask = df.with_columns(plan.expr.alias("__m"))["__m"].to_list()
     assert [i for i, hit in enumerate(mask) if hit and plan.keep(rows[i])] == expected, plan.explain()
+
+
+def _spelled(s: str, draw: Any) -> str:
+    """``s`` as a JSON string literal, each character written raw or escaped, as the draw decides."""
+    short = {'"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    out = []
+    for c in s:
+        units = [c] if ord(c) < 0x10000 else [chr(0xD800 + ((ord(c) - 0x10000) >> 10)), chr(0xDC00 + (ord(c) & 0x3FF))]
+        escaped = "".join(f"\\u{ord(u):04x}" for u in units)
+        raw_ok = c not in '"\\' and ord(c) >= 0x20
+        choices = [escaped] + ([c] if raw_ok else []) + ([short[c]] if c in short else [])
+        out.append(draw(hst.sampled_from(choices)))
+    return '"' + "".join(out) + '"'
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=hst.data())
+def test_a_string_is_found_however_the_document_spells_it(
+    targets: dict[str, tuple[Engine, Any]], data: hst.DataObject
+) -> None:
+    # DuckDB compares the text it writes for each value it extracts: the document's own spelling of a
+    # string (escapes, \/, surrogate pairs) must not matter, on any SQL engine
+    text = hst.text(hst.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=6)
+    needle = data.draw(text)
+    stored = [data.draw(hst.one_of(hst.just(needle), text)) for _ in range(3)]
+    lines = [
+        "{" + f'"a": {_spelled(stored[0], data.draw)}, "b": [1, {_spelled(stored[1], data.draw)}], '
+        f'"c": {{"d": [{_spelled(stored[2], data.draw)}]}}' + "}"
+    ]
+    records = [json.loads(line) for line in lines]
+    for spec in [Condition("a", "eq", needle), Condition("b", "contains", needle), Condition("c.d", "in", [needle])]:
+        f = Filter(And((spec,), case_sensitive=True))
+        want = [i for i, r in enumerate(records) if f.matches(r)]
+        for name in ("postgres", "duckdb", "sqlite"):
+            engine, translate = targets[name]
+            assert isinstance(engine, SqlEngine)
+            engine.conn.execute(f"DELETE FROM {engine.table}")
+            marker = "%s" if name == "postgres" else "?"
+            engine.conn.execute(f"INSERT INTO {engine.table} VALUES (0, {marker})", [lines[0]])
+            plan = translate(f)
+            assert selected(engine, plan, records) == want, (name, lines[0], plan.explain())
