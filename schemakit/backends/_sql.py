@@ -125,6 +125,8 @@ class Dialect(ABC):
     substring_function: ClassVar[str] = "strpos"
     reads_once: ClassVar[bool] = False
     """Whether a JSON document's paths are read once, up front, for the whole condition (see finish)."""
+    fuses_ranges: ClassVar[bool] = False
+    """Whether all_of tests a range's bounds together (see range_test)."""
 
     column: exp.Expression
     params: dict[str, Any] = field(default_factory=dict)
@@ -150,14 +152,51 @@ class Dialect(ABC):
     def true(self) -> exp.Expression:
         return _true()
 
-    def all_of(self, parts: list[exp.Expression]) -> exp.Expression:
-        return all_of(parts)
-
     def any_of(self, parts: list[exp.Expression]) -> exp.Expression:
         return any_of(parts)
 
     def none_of(self, parts: list[exp.Expression]) -> exp.Expression:
         return negation(any_of(parts))
+
+    def all_of(self, parts: list[exp.Expression]) -> exp.Expression:
+        return all_of(self._ranges_fused(parts) if self.fuses_ranges else parts)
+
+    def _ranges_fused(self, parts: list[exp.Expression]) -> list[exp.Expression]:
+        """``parts`` with each range (a lower and an upper bound on one path's numbers) as one range_test.
+
+        Each bound reads the path again, through every fan-out branch, which is most of a range's cost,
+        while the value is usually one number, read directly: where it is, comparing it is the whole
+        answer. The group takes the place of its first bound (an AND's order is the engine's to choose).
+        """
+        groups: dict[tuple[str, ...], list[tuple[exp.Expression, Atom]]] = {}
+        order: list[exp.Expression | tuple[str, ...]] = []
+        for p in parts:
+            got = self.number_comparisons.get(id(p))
+            if got is None or got[0] is not p:
+                order.append(p)
+                continue
+            segments = got[1].segments
+            if segments not in groups:
+                groups[segments] = []
+                order.append(segments)
+            groups[segments].append(got)
+        ranges = {s for s, g in groups.items() if {_BOUND_SIDE[a.operator] for _, a in g} == {"lower", "upper"}}
+        if not ranges:
+            return parts
+        out: list[exp.Expression] = []
+        for item in order:
+            if not isinstance(item, tuple):
+                out.append(item)
+            elif item not in ranges:
+                out.extend(q for q, _ in groups[item])
+            else:
+                group = groups[item]
+                out.append(self.range_test(item, [a for _, a in group], all_of([q for q, _ in group])))
+        return out
+
+    def range_test(self, segments: tuple[str, ...], bounds: list[Atom], general: exp.Expression) -> exp.Expression:
+        """The AND of ``bounds`` (``general``, their own tests AND-ed), cheaper where the value is one number."""
+        return general
 
     def path_problem(self, segments: tuple[str, ...]) -> str | None:
         from schemakit._contract.paths import is_index
@@ -381,6 +420,7 @@ class PostgresDialect(Dialect):
     exact_int_bound = None
     prefilters = True
     regex_refusal = "the engine's regular expressions are not RE2 (PostgreSQL reads \\b as a backspace)"
+    fuses_ranges = True
 
     def key_problem(self, key: str) -> str | None:
         return None  # keys are bound parameters of jsonb_extract_path, never spelled in a path
@@ -461,68 +501,30 @@ class PostgresDialect(Dialect):
         is_object = exp.EQ(this=fn("jsonb_typeof", self.column), expression=exp.Literal.string("object"))
         return all_of([truth(is_object), truth(found)])
 
-    def all_of(self, parts: list[exp.Expression]) -> exp.Expression:
-        return all_of(self._ranges_fused(parts))
-
-    def _ranges_fused(self, parts: list[exp.Expression]) -> list[exp.Expression]:
-        """``parts`` with each range (a lower and an upper bound on one path's numbers) read once where it can.
-
-        Each path query walks the document again, which is most of a range's cost. Instead the value at
-        the path is read with ``jsonb_object_field`` at every step, which finds a value only where every
-        step met an object: where that value is a number, schemakit's reading finds it and nothing else,
-        and jsonb compares numbers as NUMERIC. jsonb orders ``null``, the empty list, strings, numbers,
-        booleans, lists and objects in that order, so a failed lower bound leaves no candidate (a number
-        below it, a string, null, ``[]``); both bounds holding leave a number between them; and after a
-        failed upper bound only a list or an object (at least ``[null]``) needs the path queries, as does
-        a path that reads nothing there (a list on the way, or no such key).
-        """
-        groups: dict[tuple[str, ...], list[tuple[exp.Expression, Atom]]] = {}
-        order: list[exp.Expression | tuple[str, ...]] = []
-        for p in parts:
-            got = self.number_comparisons.get(id(p))
-            if got is None or got[0] is not p:
-                order.append(p)
-                continue
-            segments = got[1].segments
-            if segments not in groups:
-                groups[segments] = []
-                order.append(segments)
-            groups[segments].append(got)
-        ranges = {s for s, g in groups.items() if {_BOUND_SIDE[a.operator] for _, a in g} == {"lower", "upper"}}
-        if not ranges:
-            return parts
-
-        def read(segments: tuple[str, ...]) -> exp.Expression:
+    def range_test(self, segments: tuple[str, ...], bounds: list[Atom], general: exp.Expression) -> exp.Expression:
+        # The value is read with jsonb_object_field at every step, which finds a value only where every
+        # step met an object. jsonb orders null, the empty list, strings, numbers, booleans, lists and
+        # objects in that order (and numbers as NUMERIC). So where the upper bounds hold, the value is a
+        # number below them or lies on the far side of every lower bound (a string, null, []), and the
+        # lower bounds answer; where they fail, a number or a boolean answers false, and only a list or
+        # an object (at least [null]), or a path that reads nothing there (a list on the way, no such
+        # key), needs the general test. Two reads of the value per row, whatever the data.
+        def value() -> exp.Expression:
             node = self.column
             for key in segments:
                 node = fn("jsonb_object_field", node, self.param(key, "TEXT"))
             return node
 
-        def bound(segments: tuple[str, ...], a: Atom) -> exp.Expression:
-            value = exp.Cast(this=self.param(json.dumps(a.value)), to=data_type("JSONB", dialect="postgres"))
-            return _COMPARE[a.operator](this=read(segments), expression=value)
+        def jsonb(v: Any) -> exp.Expression:
+            return exp.Cast(this=self.param(json.dumps(v)), to=data_type("JSONB", dialect="postgres"))
 
-        out: list[exp.Expression] = []
-        for item in order:
-            if not isinstance(item, tuple):
-                out.append(item)
-            elif item not in ranges:
-                out.extend(q for q, _ in groups[item])
-            else:
-                group = groups[item]
-                below = [
-                    exp.If(this=negation(bound(item, a)), true=_false())
-                    for _, a in group
-                    if _BOUND_SIDE[a.operator] == "lower"
-                ]
-                within = all_of([bound(item, a) for _, a in group if _BOUND_SIDE[a.operator] == "upper"])
-                scalar = exp.LT(
-                    this=read(item),
-                    expression=exp.Cast(this=self.param("[null]"), to=data_type("JSONB", dialect="postgres")),
-                )
-                ifs = [*below, exp.If(this=within, true=_true()), exp.If(this=scalar, true=_false())]
-                out.append(exp.Case(ifs=ifs, default=all_of([q for q, _ in group])))
-        return out
+        def holds(a: Atom) -> exp.Expression:
+            return _COMPARE[a.operator](this=value(), expression=jsonb(a.value))
+
+        below = all_of([holds(a) for a in bounds if _BOUND_SIDE[a.operator] == "upper"])
+        above = all_of([holds(a) for a in bounds if _BOUND_SIDE[a.operator] == "lower"])
+        scalar = exp.LT(this=value(), expression=jsonb([None]))
+        return exp.Case(ifs=[exp.If(this=below, true=above), exp.If(this=scalar, true=_false())], default=general)
 
 
 _DOC_VALUES = "schemakit_values"  # the lambda parameter holding the document's values: no column's name
@@ -546,6 +548,7 @@ class DuckDBDialect(Dialect):
     exact_int_bound = 2**53  # compared as DOUBLE
 
     reads_once = True
+    fuses_ranges = True
 
     def _from_document(self, h: Handle) -> bool:
         """Whether ``h`` is a document path that the condition reads once (a copy of the column is not)."""
@@ -645,6 +648,19 @@ class DuckDBDialect(Dialect):
 
     def number_param(self, value: int | float) -> exp.Expression:
         return self.param(float(value), "DOUBLE")
+
+    def range_test(self, segments: tuple[str, ...], bounds: list[Atom], general: exp.Expression) -> exp.Expression:
+        h = self.doc()
+        for key in segments:
+            h = self.child(h, key)
+        if not self._from_document(h):
+            return general
+        # a document path through a list reads nothing, so a number read there is the one candidate
+        is_number = exp.Not(this=exp.Is(this=self.number(h), expression=exp.Null()))
+        within = all_of(
+            [_COMPARE[a.operator](this=self.number(h), expression=self.number_param(a.value)) for a in bounds]
+        )
+        return exp.Case(ifs=[exp.If(this=is_number, true=within)], default=general)
 
     def _scan(self, h: Handle, a: str, body: Pred) -> exp.Expression:
         # a lambda over the list, not a correlated subquery: DuckDB runs it vectorized
@@ -907,13 +923,12 @@ def _row_ordering(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
             d.candidates(a.segments, lambda h: truth(op(this=d.boolean(h), expression=exp.Literal.number(n))))
         )
     query = _compared(d, a)
+    if query is None and isinstance(v, (int, float)):
+        query = d.candidates(a.segments, lambda h: truth(op(this=d.number(h), expression=d.number_param(v))))
     if query is not None:
         if isinstance(v, (int, float)):
             d.number_comparisons[id(query)] = (query, a)
         return Pushed(query)
-    if isinstance(v, (int, float)):
-        found = d.candidates(a.segments, lambda h: truth(op(this=d.number(h), expression=d.number_param(v))))
-        return Pushed(found)
     if isinstance(v, str):
         if semantics.instant(v) is not None:
             return Pushed(
