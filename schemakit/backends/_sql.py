@@ -135,7 +135,7 @@ class Dialect(ABC):
     read_once: dict[str, int] | None = None
     """With reads_once, on the JSON layout: each document path the condition reads, and its slot."""
     number_comparisons: dict[int, tuple[exp.Expression, Atom]] = field(default_factory=dict)
-    """Each path query ordering numbers, by the id of its expression: a dialect's all_of may fuse them."""
+    """Each test ordering a path's numbers, by the id of its expression: all_of may fuse a range of them."""
 
     # -- plumbing --
     def param(self, value: Any, cast: str | None = None) -> exp.Expression:
