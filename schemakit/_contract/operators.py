@@ -371,6 +371,8 @@ class Operator:
     """Unknown JSON operator words that mean this one (``"=="``, ``"not_in"``): the did-you-mean hint."""
     text_synonyms: tuple[str, ...] = ()
     """Unknown words in the text form that mean this one (``gte``, ``like``): the hint names ``spellings[0]``."""
+    bound: Literal["lower", "upper"] | None = None
+    """For an ordering, the side of a range it bounds: backends test a range's bounds on one path together."""
 
     @property
     def is_flag(self) -> bool:
@@ -422,6 +424,7 @@ _ENTRIES = (
         fast=_fast_ordering(">"),
         json_synonyms=(">",),
         text_synonyms=("gt",),
+        bound="lower",
     ),
     Operator(
         "lt",
@@ -433,6 +436,7 @@ _ENTRIES = (
         fast=_fast_ordering("<"),
         json_synonyms=("<",),
         text_synonyms=("lt",),
+        bound="upper",
     ),
     Operator(
         "gte",
@@ -444,6 +448,7 @@ _ENTRIES = (
         fast=_fast_ordering(">="),
         json_synonyms=(">=", "ge"),
         text_synonyms=("gte", "ge"),
+        bound="lower",
     ),
     Operator(
         "lte",
@@ -455,6 +460,7 @@ _ENTRIES = (
         fast=_fast_ordering("<="),
         json_synonyms=("<=", "le"),
         text_synonyms=("lte", "le"),
+        bound="upper",
     ),
     Operator(
         "in",

@@ -29,7 +29,7 @@ import sqlglot
 from sqlglot import exp
 
 from schemakit._contract import semantics
-from schemakit._contract.operators import missing_rows
+from schemakit._contract.operators import FILTER_OPERATORS, missing_rows
 from schemakit.backends._plan import Atom, Plan, Pushed, Refused, Row, build
 
 DialectName = Literal["postgres", "duckdb", "sqlite"]
@@ -180,7 +180,9 @@ class Dialect(ABC):
                 groups[segments] = []
                 order.append(segments)
             groups[segments].append(got)
-        ranges = {s for s, g in groups.items() if {_BOUND_SIDE[a.operator] for _, a in g} == {"lower", "upper"}}
+        ranges = {
+            s for s, g in groups.items() if {FILTER_OPERATORS[a.operator].bound for _, a in g} == {"lower", "upper"}
+        }
         if not ranges:
             return parts
         out: list[exp.Expression] = []
@@ -521,8 +523,8 @@ class PostgresDialect(Dialect):
         def holds(a: Atom) -> exp.Expression:
             return _COMPARE[a.operator](this=value(), expression=jsonb(a.value))
 
-        below = all_of([holds(a) for a in bounds if _BOUND_SIDE[a.operator] == "upper"])
-        above = all_of([holds(a) for a in bounds if _BOUND_SIDE[a.operator] == "lower"])
+        below = all_of([holds(a) for a in bounds if FILTER_OPERATORS[a.operator].bound == "upper"])
+        above = all_of([holds(a) for a in bounds if FILTER_OPERATORS[a.operator].bound == "lower"])
         scalar = exp.LT(this=value(), expression=jsonb([None]))
         return exp.Case(ifs=[exp.If(this=below, true=above), exp.If(this=scalar, true=_false())], default=general)
 
@@ -911,7 +913,6 @@ def _row_in(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:
 
 
 _COMPARE: dict[str, type[exp.Expression]] = {"gt": exp.GT, "lt": exp.LT, "gte": exp.GTE, "lte": exp.LTE}
-_BOUND_SIDE = {"gt": "lower", "gte": "lower", "lt": "upper", "lte": "upper"}
 
 
 def _row_ordering(d: Dialect, a: Atom) -> Pushed[exp.Expression] | Refused:

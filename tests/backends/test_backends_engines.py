@@ -73,7 +73,7 @@ def test_engine_answers_then_residual_are_exactly_the_matching_records(
     assert all(exact.get(e.name, 0) >= 50 for e, _ in targets), exact
 
 
-# Ranges on one field, where PostgreSQL reads the value once: bounds from the awkward values' numbers,
+# Ranges on one field, where PostgreSQL and DuckDB read the value once: bounds from the awkward values' numbers,
 # on both sides, in any order, alone or beside another condition, negated or not.
 NUMBERS = sorted({v for v in DOMAIN if isinstance(v, (int, float)) and not isinstance(v, bool)})
 
