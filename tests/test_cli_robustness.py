@@ -204,3 +204,64 @@ def test_ctrl_c_with_workers_is_one_line_and_exit_130(bucket: Path) -> None:
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert err.decode().strip() == "schemakit: interrupted"
+
+
+def test_task_size_grows_with_the_input_within_bounds(tmp_path: Path) -> None:
+    from schemakit.cli._check import MAX_TASK_BYTES, TASK_BYTES, TASKS_PER_JOB, task_bytes
+    from schemakit.cli._inputs import DataSource
+
+    def sized(n: int) -> DataSource:
+        return DataSource("a.jsonl", tmp_path / "a.jsonl", "jsonl", n)
+
+    assert task_bytes([sized(10)], 2) == TASK_BYTES
+    assert task_bytes([sized(TASKS_PER_JOB * 2 * 3 * TASK_BYTES)], 2) == 3 * TASK_BYTES
+    assert task_bytes([sized(1 << 40)], 2) == MAX_TASK_BYTES
+    # several files share one size, from their total
+    assert task_bytes([sized(TASKS_PER_JOB * 3 * TASK_BYTES)], 2) == 3 * TASK_BYTES // 2
+    assert task_bytes([sized(TASKS_PER_JOB * 3 * TASK_BYTES)] * 2, 2) == 3 * TASK_BYTES
+    assert task_bytes([sized(10), DataSource("-", None, "jsonl", None)], 2) == MAX_TASK_BYTES
+
+
+def test_parallel_checker_shares_the_work_with_the_parent_and_keeps_input_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--jobs 2`` is one worker and the parent: both check, and chunks still come out in input order."""
+    from schemakit.cli import _check
+    from schemakit.cli._check import ObjectChecker, ParallelChecker, SchemaSpec, serial_chunks
+    from schemakit.cli._inputs import source_for
+
+    objects = [good(f"K{i}", price="x" if i % 37 == 0 else i) for i in range(4000)]
+    data = write_jsonl(tmp_path / "d.jsonl", objects)
+    spec = SchemaSpec(BUCKET["bucket_schema"], BUCKET.get("unique_key"), False)
+    checker = ObjectChecker(spec.compile())
+    local = 0
+    run_here = _check.run_task
+
+    def counted(checker: ObjectChecker, task: _check.Task) -> _check.Chunk:
+        nonlocal local
+        local += 1
+        return run_here(checker, task)
+
+    monkeypatch.setattr(_check, "run_task", counted)
+    monkeypatch.setattr(_check, "TASK_BYTES", 8 << 10)  # many small tasks: more than the worker holds
+    source = source_for(str(data))
+    pool = ParallelChecker(spec, 2, checker)
+    try:
+        parallel = [chunk for _, chunk in pool.chunks([source])]
+    finally:
+        pool.close()
+    serial = [chunk for _, chunk in serial_chunks(checker, [source])]
+    tasks = len(parallel)
+    assert tasks >= 12  # more than the worker holds in flight (4)
+    assert 0 < local < tasks  # the parent checked some tasks, the worker the others
+    offsets = [sum(c.lines for c in parallel[:k]) for k in range(tasks)]
+    found = [
+        (offset + f.line, f.key, [i.code for i in f.issues])
+        for offset, c in zip(offsets, parallel, strict=True)
+        for f in c.findings
+    ]
+    # every object has a finding (its unique key), in input order; the wrong prices carry their issue
+    assert [(line, key) for line, key, _ in found] == [(i + 1, (f"K{i}",)) for i in range(4000)]
+    assert [line for line, _, codes in found if codes] == [i + 1 for i in range(4000) if i % 37 == 0]
+    assert all(codes == ["type_mismatch"] for _, _, codes in found if codes)
+    assert sum(c.objects for c in parallel) == sum(c.objects for c in serial) == 4000

@@ -45,10 +45,13 @@ from schemakit.cli._inputs import (
 # Block sizes bound memory: a block's findings are held until merged, and a block of short,
 # all-invalid lines yields several issues a line (about 200 bytes of Python objects per 60 bytes
 # of input at 4 MB blocks, 250 MB). In-process, small blocks cost nothing; across processes, each
-# task costs a dispatch and a pickled result, so workers get bigger ones (and hold at most
-# 2 x jobs of them in flight).
+# task costs a dispatch and a pickled result, handled by threads of the parent that wait for the
+# interpreter lock while the parent checks, so a large input goes in large tasks (fewer waits), a
+# small one in small tasks (enough of them to share; see task_bytes).
 BLOCK_BYTES = 256 << 10
-TASK_BYTES = 512 << 10
+TASK_BYTES = BLOCK_BYTES
+MAX_TASK_BYTES = 2 << 20
+TASKS_PER_JOB = 8
 MAX_BATCH_OBJECTS = 100
 
 _JSONL_HINT = "each line of a JSON Lines file must hold one complete JSON object"
@@ -424,7 +427,8 @@ def _init_worker(spec: SchemaSpec, normalized: bool) -> None:
     # Ctrl-C reaches the whole process group: the parent reports the interruption once and
     # terminates the pool, so a worker must not print a KeyboardInterrupt traceback of its own
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER = ObjectChecker(spec.compile(), normalized=normalized)
+    if _WORKER is None or _WORKER.normalizing != normalized:  # a forked worker has the parent's already
+        _WORKER = ObjectChecker(spec.compile(), normalized=normalized)
 
 
 def available_cpus() -> int:
@@ -451,18 +455,33 @@ def worker_count(requested: int, sources: Iterable[DataSource]) -> int:
     return max(1, min(requested, available_cpus(), tasks))
 
 
+def task_bytes(sources: Iterable[DataSource], jobs: int) -> int:
+    """The size of a task for these sources: about TASKS_PER_JOB tasks a process, within bounds.
+
+    An input of unknown length (stdin) counts as large.
+    """
+    total = 0
+    for source in sources:
+        if source.size is None:
+            return MAX_TASK_BYTES
+        total += source.size
+    return min(max(total // (TASKS_PER_JOB * jobs), TASK_BYTES), MAX_TASK_BYTES)
+
+
+def run_task(checker: ObjectChecker, task: Task) -> Chunk:
+    if isinstance(task, bytes):
+        return checker.check_block(task)
+    if isinstance(task, JsonTask):
+        return json_source_chunk(checker, task.source, task.data)
+    with open(task.path, "rb") as f:
+        f.seek(task.start)
+        data = f.read(task.end - task.start)
+    return checker.check_block(data)
+
+
 def _work(task: Task) -> Chunk:
     assert _WORKER is not None
-    if isinstance(task, bytes):
-        chunk = _WORKER.check_block(task)
-    elif isinstance(task, JsonTask):
-        chunk = json_source_chunk(_WORKER, task.source, task.data)
-    else:
-        with open(task.path, "rb") as f:
-            f.seek(task.start)
-            data = f.read(task.end - task.start)
-        chunk = _WORKER.check_block(data)
-    return _to_wire(chunk)
+    return _to_wire(run_task(_WORKER, task))
 
 
 # Issues cross the process boundary as plain tuples: a slotted dataclass pickles through
@@ -481,7 +500,7 @@ def _from_wire(chunk: Chunk) -> Chunk:
     return chunk._replace(findings=findings)
 
 
-def _tasks(source: DataSource) -> Iterator[Task | Chunk]:
+def _tasks(source: DataSource, size: int) -> Iterator[Task | Chunk]:
     """The tasks of one source, or a chunk made here (an issue for a read that failed part way)."""
     if source.kind == "json":
         if source.path is not None:
@@ -494,13 +513,13 @@ def _tasks(source: DataSource) -> Iterator[Task | Chunk]:
     elif source.splittable:
         assert source.path is not None
         path = os.fspath(source.path)
-        for start, end in byte_ranges(path, os.path.getsize(path), TASK_BYTES):
+        for start, end in byte_ranges(path, os.path.getsize(path), size):
             yield RangeTask(path, start, end)
     else:
         # stdin and compressed files are read (and decompressed) here, in order, and sent in blocks
         stream = open_source(source)
         try:
-            yield from iter_blocks(stream, TASK_BYTES)
+            yield from iter_blocks(stream, size)
         except InputReadError as exc:
             yield Chunk(0, 0, 0, [Finding(-1, 1, (corrupt_input_issue(source, str(exc)),), None)])
         finally:
@@ -509,34 +528,51 @@ def _tasks(source: DataSource) -> Iterator[Task | Chunk]:
 
 
 class ParallelChecker:
-    """A pool of worker processes, each holding its own compiled validator.
+    """Worker processes, each holding its own compiled validator, and this process as one more.
 
-    Tasks from all sources flow through one window of outstanding results,
-    collected in submission order: workers stay busy across file boundaries
-    (pre-commit passes many small files), and the parent sees chunks in input
-    order, which is all the ordering it needs.
+    ``jobs`` processes check: ``jobs - 1`` workers and the parent, which checks a
+    task itself whenever the workers already have all they can hold, instead of
+    waiting for them (on two cores, a parent that only waited would leave one
+    idle, and one that only dispatched would compete with two workers). Tasks
+    from all sources flow through one window of outstanding results, collected
+    in submission order: workers stay busy across file boundaries (pre-commit
+    passes many small files), and the parent sees chunks in input order, which
+    is all the ordering it needs.
     """
 
-    def __init__(self, spec: SchemaSpec, jobs: int, *, normalized: bool = False) -> None:
-        # fork shares the already-imported validator code (no per-worker import cost); elsewhere,
-        # notably macOS, fork is unsafe with system frameworks, and spawn is the platform default
+    def __init__(self, spec: SchemaSpec, jobs: int, checker: ObjectChecker) -> None:
+        global _WORKER
+        # fork shares the already-imported validator code and the compiled validator (no per-worker
+        # import or compile); elsewhere, notably macOS, fork is unsafe with system frameworks, and
+        # spawn is the platform default
         ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        self._checker = _WORKER = checker
         # what exists now (modules, the compiled validator) is never garbage: frozen, the collector
         # neither walks it nor, in a forked worker, writes to its pages (which would copy them)
         gc.freeze()
-        self._pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(spec, normalized))
+        workers = max(jobs - 1, 1)
+        self._pool = ctx.Pool(workers, initializer=_init_worker, initargs=(spec, checker.normalizing))
         # bounded, unlike Pool.imap, which would drain stdin into its task queue
-        self._window = 2 * jobs
+        self._window = 4 * workers
+        self._jobs = jobs
+        # chunks checked here may wait behind a worker's slow one; past this many, wait for it
+        self._held = self._window + 4
 
     def chunks(self, sources: Iterable[DataSource]) -> Iterator[tuple[DataSource, Chunk]]:
+        sources = list(sources)
+        size = task_bytes(sources, self._jobs)
         pending: deque[tuple[DataSource, AsyncResult[Chunk] | Chunk]] = deque()
         for source in sources:
-            for task in _tasks(source):
+            for task in _tasks(source, size):
                 if isinstance(task, Chunk):
                     pending.append((source, task))
-                else:
+                elif _in_flight(pending) < self._window:
                     pending.append((source, self._pool.apply_async(_work, (task,))))
-                if len(pending) > self._window:
+                else:
+                    pending.append((source, run_task(self._checker, task)))
+                while pending and _done(pending[0][1]):
+                    yield _collect(pending.popleft())
+                if len(pending) > self._held:
                     yield _collect(pending.popleft())
         while pending:
             yield _collect(pending.popleft())
@@ -545,6 +581,14 @@ class ParallelChecker:
         # terminate, not join: after --fail-fast the remaining tasks are of no use
         self._pool.terminate()
         self._pool.join()
+
+
+def _done(entry: AsyncResult[Chunk] | Chunk) -> bool:
+    return isinstance(entry, Chunk) or entry.ready()
+
+
+def _in_flight(pending: Iterable[tuple[DataSource, AsyncResult[Chunk] | Chunk]]) -> int:
+    return sum(1 for _, entry in pending if not isinstance(entry, Chunk) and not entry.ready())
 
 
 def _collect(entry: tuple[DataSource, AsyncResult[Chunk] | Chunk]) -> tuple[DataSource, Chunk]:

@@ -336,7 +336,7 @@ def _validate_sources(
     checker = ObjectChecker(compiled, normalized=normalizing)
     # the pool forks before the progress bar starts its refresh thread
     jobs = worker_count(cfg.jobs, sources)
-    pool = ParallelChecker(spec, jobs, normalized=normalizing) if jobs > 1 else None
+    pool = ParallelChecker(spec, jobs, checker) if jobs > 1 else None
     total = sum(src.size or 0 for src in sources)
     try:
         # Parquet, Arrow IPC and CSV files are read columnar, in their place among the others
