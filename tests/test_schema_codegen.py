@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schemakit
@@ -154,6 +155,29 @@ def test_the_inline_blob_shortcut_is_quick_blob(blob: dict[str, Any]) -> None:
     names = frozenset({"image", "IMAGE", "Image"})
     inline = bool(eval(QUICK_BLOB_EXPR.format(b="b", names="names"), dict(NAMESPACE), {"b": blob, "names": names}))
     assert ("property" in blob and inline) is quick_blob(blob, names)
+
+
+# The rule as the contract states it, in its plainest spelling: the matcher tries a faster form first.
+PLAIN_URL_RULE = re.compile(r"(?:[hH][tT][tT][pP][sS]?|[sS]3|[gG][sS])://[^\s/?#]+[^\s]*\Z")
+url_like = st.builds(
+    lambda scheme, rest: scheme + rest,
+    st.sampled_from(["https://", "http://", "HTTP://", "s3://", "gs://", "Gs://", "ftp://", "https:/", ""]),
+    st.text(st.sampled_from("ab/?#. \t\n\x1c\x85\xa0\u2028\u200b\u00e9\x7f~%\""), max_size=6)
+    | st.text(st.characters(codec="utf-8"), max_size=12),
+)
+
+
+@settings(max_examples=500)  # a cheap check, and the interesting strings are a small share
+@given(url_like | st.text(max_size=12))
+def test_the_blob_url_matcher_is_the_plain_rule(text: str) -> None:
+    assert (good_url(text) is not None) is (PLAIN_URL_RULE.match(text) is not None)
+
+
+def test_the_blob_url_matcher_takes_ascii_and_unicode_urls() -> None:
+    for text in ("https://cdn.example.com/a.jpg", "s3://b/k", "gs://h/\u00e9t\u00e9.png", "HTTPS://h\u200b/x"):
+        assert good_url(text) is not None, text
+    for text in ("https://", "https:///a", "https://?q", "https://h/a b", "https://h/a\u00a0b", "https://h\n"):
+        assert good_url(text) is None, text
 
 
 # -- one result shape -----------------------------------------------------------------------------------

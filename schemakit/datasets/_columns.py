@@ -31,6 +31,7 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 from schemakit._contract.bucket import REQUEST_KEYS, RESERVED_FIELD_NAMES, FieldDef, SchemaDef
 from schemakit._contract.types import FIELD_TYPES, CheckKind, FieldType
 from schemakit.schema import _runtime as rt
+from schemakit.schema._blobs import ASCII_URL_REST, URL_SCHEME
 
 Mask = npt.NDArray[np.bool_]
 
@@ -56,7 +57,7 @@ COMMON_DATETIME = _re2(rt.common_datetime.__self__.pattern)  # type: ignore[attr
 # The generated quick test of a key_prefix (non-empty, at most 256 characters, printable ASCII) without '..'.
 QUICK_KEY_PREFIX = r"^[ -~]{1,256}$"
 # A subset of the blob URL rule: printable ASCII only, so RE2's and Python's \s cannot disagree.
-QUICK_URL = r"^(?:[hH][tT][tT][pP][sS]?|[sS]3|[gG][sS])://[\x21\x22\x24-\x2e\x30-\x3e\x40-\x7e]+[\x21-\x7e]*$"
+QUICK_URL = "^" + URL_SCHEME + ASCII_URL_REST + "$"
 QUICK_UPLOAD_ID = r"^upl_[a-zA-Z0-9_-]+$"
 
 

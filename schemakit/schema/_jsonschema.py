@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from schemakit._contract.bucket import FieldDef, SchemaDef
 from schemakit._contract.types import FIELD_TYPES
-from schemakit.schema._blobs import FILE_RULES
+from schemakit.schema._blobs import FILE_RULES, URL_REST, URL_SCHEME
 
 if TYPE_CHECKING:
     from schemakit.schema._codegen import Options
@@ -36,7 +36,7 @@ NOT_EXPRESSED = (
 
 END = r"(?!\n)$"
 _SUB = r"[A-Za-z0-9_.+-]+"
-_URL = r"^(?:[hH][tT][tT][pP][sS]?|[sS]3|[gG][sS])://[^\s/?#]+\S*" + END
+_URL = "^" + URL_SCHEME + URL_REST + END
 # strict, padded, non-empty base64 (what binascii's strict mode decodes)
 _B64 = r"(?=[A-Za-z0-9+/])(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"
 _LOOKS_LIKE_URL = r"^[A-Za-z][A-Za-z0-9+.-]*://"
