@@ -11,7 +11,9 @@ session and on the same file:
   and runs ``jsonschema.Draft202012Validator(v.json_schema()).iter_errors`` per
   object, with format checking on (check-jsonschema's default).
 
-Each run is a subprocess; its peak memory is the highest *sum* of the resident
+The schemakit rows and the orjson loop run ``--repeat`` times (default 3), in rounds, and
+the table gives each row's median, with every run's wall time beside it; the jsonschema
+baseline takes minutes and runs once. Each run is a subprocess; its peak memory is the highest *sum* of the resident
 set sizes of the process and all its descendants, sampled from ``/proc`` every
 50 ms (``ru_maxrss`` would report only the largest single process, which hides
 worker processes). Linux only, for that reason.
@@ -29,6 +31,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -235,10 +238,33 @@ def measure(name: str, cmd: list[str]) -> Run:
     return Run(name, elapsed, usage.ru_utime + usage.ru_stime, peak / 1024, proc.returncode, digest)
 
 
+def median_run(runs: list[Run]) -> Run:
+    """One row for several runs of a command: median wall and CPU time, the highest peak memory.
+
+    Every run's exit code and report digest must agree; a difference shows as ``DIFFERENT``.
+    """
+    codes = {r.code for r in runs}
+    digests = {r.digest for r in runs}
+    return Run(
+        runs[0].name,
+        statistics.median(r.wall for r in runs),
+        statistics.median(r.cpu for r in runs),
+        max(r.peak_mb for r in runs),
+        codes.pop() if len(codes) == 1 else -1,
+        digests.pop() if len(digests) == 1 else "DIFFERENT",
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--objects", type=int, default=1_000_000)
     ap.add_argument("--skip-baseline", action="store_true", help="only the schemakit runs")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each schemakit row and of the orjson loop, in rounds; the table gives the median (default 3)",
+    )
     args = ap.parse_args()
 
     exe = shutil.which("schemakit", path=str(Path(sys.executable).parent)) or shutil.which("schemakit")
@@ -253,25 +279,35 @@ def main() -> int:
     generate(data, args.objects)
     size_mb = data.stat().st_size / 1e6
 
-    runs = [
+    repeated = [
         ("bare orjson.loads loop (1 process)", [sys.executable, "-c", ORJSON_LOOP, str(data)]),
         ("schemakit validate --jobs 1", [exe, "validate", str(bucket), str(data), "--jobs", "1"]),
         ("schemakit validate --jobs 2", [exe, "validate", str(bucket), str(data), "--jobs", "2"]),
         # the one state that grows: every distinct unique-key value is remembered across files
         ("schemakit validate --jobs 1, unique_key sku", [exe, "validate", str(keyed), str(data), "--jobs", "1"]),
     ]
+    once = []
     if not args.skip_baseline:
-        runs.append(
+        once.append(
             ("jsonschema iter_errors per object (1 process)", [sys.executable, "-c", BASELINE, str(bucket), str(data)])
         )
     python = sys.version.split()[0]
     print(f"\n{args.objects:,} objects, {size_mb:.0f} MB JSONL, {os.cpu_count()} CPUs, Python {python}\n")
     load_before = os.getloadavg()
-    rows: list[Run] = []
-    for name, cmd in runs:
-        rows.append(measure(name, cmd))
-        print(f"  done: {name} ({rows[-1].wall:.1f} s)", file=sys.stderr)
+    # rounds, not one row's repeats back to back: a slow spell of a shared machine then slows
+    # every row a little rather than one row a lot; the jsonschema baseline (minutes) runs once
+    trials: dict[str, list[Run]] = {}
+    for round_no in range(1, max(args.repeat, 1) + 1):
+        for name, cmd in repeated:
+            run = measure(name, cmd)
+            trials.setdefault(name, []).append(run)
+            print(f"  done: {name}, round {round_no} ({run.wall:.1f} s)", file=sys.stderr)
+    for name, cmd in once:
+        trials[name] = [measure(name, cmd)]
+        print(f"  done: {name} ({trials[name][0].wall:.1f} s)", file=sys.stderr)
     load_after = os.getloadavg()
+    rows = [median_run(runs) for runs in trials.values()]
+    walls = {name: [r.wall for r in runs] for name, runs in trials.items()}
     n = args.objects
     print(
         "load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f}\n".format(
@@ -279,14 +315,15 @@ def main() -> int:
         )
     )
     print(
-        "| run | wall s | objects/s | CPU s (all processes) | objects per CPU-second "
-        "| peak RSS MB (all processes) | exit | stdout sha256 (timing masked) |"
+        "| run | runs | wall s (median) | wall s of each run | objects/s | CPU s (all processes) "
+        "| objects per CPU-second | peak RSS MB (all processes) | exit | stdout sha256 (timing masked) |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---|")
     for r in rows:
+        each = ", ".join(f"{w:.1f}" for w in walls[r.name])
         print(
-            f"| {r.name} | {r.wall:.1f} | {n / r.wall:,.0f} | {r.cpu:.1f} | {n / r.cpu:,.0f} "
-            f"| {r.peak_mb:.0f} | {r.code} | {r.digest} |"
+            f"| {r.name} | {len(walls[r.name])} | {r.wall:.1f} | {each} | {n / r.wall:,.0f} | {r.cpu:.1f} "
+            f"| {n / r.cpu:,.0f} | {r.peak_mb:.0f} | {r.code} | {r.digest} |"
         )
     by = {r.name: r for r in rows}
     floor, j1, j2, keyed_run = (

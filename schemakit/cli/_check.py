@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
 from typing import IO, Any, NamedTuple, cast
@@ -107,6 +107,27 @@ def invalid_json_issue(exc: ValueError | RecursionError, *, jsonl: bool) -> Issu
     return Issue("invalid_json", (), message, _JSONL_HINT if jsonl else None)
 
 
+def issues_after_clean_check(compiled: Any) -> Callable[[Any], Sequence[Issue]]:
+    """The issues of an object the clean check rejected: ``validate(obj).issues`` without running that check again.
+
+    The compiled schema's own collecting pass for a plain dict, when it has one;
+    ``validate`` for anything else (it first makes the value plain).
+    """
+    collect = getattr(compiled, "_collect", None)
+    validate = compiled.validate
+    if not callable(collect):
+        return lambda obj: cast(Sequence[Issue], validate(obj).issues)
+
+    def issues_of(obj: Any) -> Sequence[Issue]:
+        if obj.__class__ is not dict:
+            return cast(Sequence[Issue], validate(obj).issues)
+        found: list[Issue] = []
+        collect(obj, found)
+        return found
+
+    return issues_of
+
+
 def clean_check(compiled: Any) -> Callable[[Any], bool]:
     """Whether an object has no issue at all: ``is_valid`` that also fails at a warning.
 
@@ -132,6 +153,7 @@ class ObjectChecker:
     def __init__(self, compiled: Any, *, normalized: bool = False) -> None:
         self._validate: Callable[[Any], Any] = compiled.validate
         self._clean = clean_check(compiled)
+        self._issues_of = issues_after_clean_check(compiled)
         self._normalized = normalized
         self.normalizing = normalized
         fields = tuple(getattr(compiled, "unique_key_fields", ()) or ())
@@ -158,7 +180,7 @@ class ObjectChecker:
         """
         parse = loads if exact or FAST_LOADS is None else FAST_LOADS
         clean = self._clean
-        validate = self._validate
+        issues_of = self._issues_of
         key_of = self._key
         findings: list[Finding] = []
         append = findings.append
@@ -178,11 +200,11 @@ class ObjectChecker:
             if key_of is None:
                 if clean(obj):
                     continue
-                issues = validate(obj).issues
+                issues = issues_of(obj)
                 if issues:
                     append(Finding(lineno - 1 - blanks, lineno, tuple(issues), None))
             else:
-                issues = () if clean(obj) else validate(obj).issues
+                issues = () if clean(obj) else issues_of(obj)
                 key = key_of(obj)
                 if issues or key is not None:
                     append(Finding(lineno - 1 - blanks, lineno, tuple(issues), key))

@@ -404,7 +404,11 @@ class Generator:
                     f" ({files_c}.get(p := str.__str__(p)) if isinstance(p, str) else None)"
                 )
                 # CreateBlobRequest.property has maxLength 100, though a field name may be longer
-                with e.block(f"if spec is None or len(p) > {rt.MAX_BLOB_PROPERTY_LENGTH}:"):
+                # (where none is, a name found is short enough)
+                too_long = f" or len(p) > {rt.MAX_BLOB_PROPERTY_LENGTH}"
+                if all(len(name) <= rt.MAX_BLOB_PROPERTY_LENGTH for name in files):
+                    too_long = ""
+                with e.block(f"if spec is None{too_long}:"):
                     self.fail("add_blob_property_issue", "i", "p", names_c)
                     e.line("ft = None")
                 with e.block("else:"):

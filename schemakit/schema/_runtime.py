@@ -9,6 +9,7 @@ the offending value, never text.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -31,10 +32,25 @@ _DATE_LABEL = FIELD_TYPES["date"].label
 _DATETIME_LABEL = FIELD_TYPES["datetime"].label
 
 
+# A data set's mistakes repeat ("sandals" in every row of a bad export), and a fuzzy lookup costs tens
+# of microseconds where the check of a valid object costs a few, so hints among a few names are
+# remembered. The answer depends on the word and the names alone, so remembering changes no output.
+_HINT_CACHE_MAX_NAMES = 64
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_hint(word: str, names: tuple[str, ...]) -> str | None:
+    return _did_you_mean_hint(word, names)
+
+
 def did_you_mean_hint(word: str, candidates: Iterable[str]) -> str | None:
     if len(word) > _MAX_HINT_WORD:
         return None
-    return _did_you_mean_hint(word, candidates)
+    # the base methods: a str subclass's own __hash__ and __eq__ never run
+    names = tuple(str.__str__(c) for c in candidates)
+    if len(names) > _HINT_CACHE_MAX_NAMES:
+        return _did_you_mean_hint(word, names)
+    return _remembered_hint(str.__str__(word), names)
 
 
 def as_plain(value: Any) -> Any:
