@@ -18,6 +18,8 @@ import pytest
 from test_cli_support import BUCKET, good, mask_timing, run, write_jsonl
 
 from schemakit._contract.codes import CODES
+from schemakit.cli._check import task_bytes
+from schemakit.cli._inputs import DataSource
 
 SARIF_SCHEMA = Path(__file__).resolve().parent / "sarif" / "sarif-schema-2.1.0.json"
 
@@ -154,11 +156,11 @@ def test_two_formats_on_standard_output_are_a_usage_error(bucket: Path, two_file
 
 
 def test_jobs_2_writes_every_format_as_jobs_1(bucket: Path, tmp_path: Path) -> None:
-    # about 1 MB, so that --jobs 2 splits the file into tasks (512 KB each); 1 object in 50 invalid,
+    # about 1 MB, so that --jobs 2 splits the file into several tasks; 1 object in 50 invalid,
     # every 97th a repeated key
     objects = [good(f"K{i % 4001 if i % 97 else 0}", price="x" if i % 50 == 7 else i) for i in range(6000)]
     data = write_jsonl(tmp_path / "big.jsonl", objects)
-    assert data.stat().st_size > 512 << 10
+    assert data.stat().st_size > 3 * task_bytes([DataSource("big.jsonl", data, "jsonl", data.stat().st_size)], 2)
     reports: dict[int, dict[str, str]] = {}
     from schemakit.cli._report import FORMATS
 

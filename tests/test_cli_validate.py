@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from test_cli_support import BUCKET, FIXTURES, assert_no_traceback, good, run, write_jsonl
 
+from schemakit.cli._check import task_bytes
+from schemakit.cli._inputs import DataSource
+
 
 @pytest.fixture
 def bucket(tmp_path: Path) -> Path:
@@ -425,7 +428,8 @@ def _big_file(path: Path, count: int) -> Path:
 
 def test_jobs_2_output_matches_serial(bucket: Path, tmp_path: Path) -> None:
     big = _big_file(tmp_path / "big.jsonl", 6_000)
-    assert big.stat().st_size > 6 * (512 << 10)  # more tasks than --jobs 2 keeps in flight
+    # more tasks than --jobs 2 keeps in flight or held
+    assert big.stat().st_size > 12 * task_bytes([DataSource("big.jsonl", big, "jsonl", big.stat().st_size)], 2)
     serial = run("validate", bucket, big)
     parallel = run("validate", bucket, big, "--jobs", "2")
     assert serial.code == parallel.code == 1

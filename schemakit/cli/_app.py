@@ -89,8 +89,8 @@ def cli() -> None:
     type=click.IntRange(min=0),
     default=None,
     metavar="N",
-    help="Worker processes (0: one per CPU; default 1); never more than the CPUs available to"
-    " this process or the blocks of input (512 KB each); output is identical to --jobs 1.",
+    help="Checking processes, this one included (0: one per CPU; default 1); never more than the"
+    " CPUs available to this process or the 256 KB blocks of input; output is identical to --jobs 1.",
 )
 @click.option(
     "--input-format",
