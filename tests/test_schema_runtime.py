@@ -70,3 +70,30 @@ blobs = st.dictionaries(
 def test_quick_blob_only_accepts_what_the_full_check_accepts(blob: dict[str, Any]) -> None:
     if quick_blob(blob, frozenset({"image", "IMAGE", "Image"})):
         assert blob_problems(blob, "image", 100) == ()
+
+
+class _Hostile(str):
+    """A name whose own hashing and comparison raise, as a user's str subclass may."""
+
+    def __hash__(self) -> int:
+        raise RuntimeError("no hashing")
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("no comparing")
+
+
+def test_a_remembered_hint_is_the_hint_computed_afresh() -> None:
+    from schemakit._issues import did_you_mean_hint as computed
+
+    names = ("sandal", "sneaker", "boot", "slipper")
+    assert rt.did_you_mean_hint("sandals", names) == computed("sandals", names) == "did you mean 'sandal'?"
+    # asked again, from the memo, and for the names as any iterable
+    assert rt.did_you_mean_hint("sandals", list(names)) == "did you mean 'sandal'?"
+    assert rt.did_you_mean_hint("sandals", iter(names)) == "did you mean 'sandal'?"
+    assert rt.did_you_mean_hint("xyzzy", names) is None
+    # str subclasses are read as their text: their own __hash__ and __eq__ never run
+    assert rt.did_you_mean_hint(_Hostile("sandals"), (_Hostile("sandal"), "boot")) == "did you mean 'sandal'?"
+    # past the memo's bound on names the hint is still computed
+    many = tuple(f"field_{i}" for i in range(200))
+    assert rt.did_you_mean_hint("field_17x", many) == computed("field_17x", many)
+    assert rt.did_you_mean_hint("field_17x", many) is not None
